@@ -1,0 +1,44 @@
+# The two set-up commands are `make run` and `make test`; each installs what it needs first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test setup prereqs lint format unit
+
+prereqs:
+	@PYTHON=$(PYTHON) scripts/check-prereqs.sh
+
+$(PY_STAMP): pyproject.toml | prereqs
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[local,infra,dev]"
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json | prereqs
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(PY_STAMP) $(NODE_STAMP)
+
+## The API on http://127.0.0.1:8080 (PORT overrides) with demo data, on the embedded local stack.
+run: setup
+	$(PY) -m infra.local.run
+
+## Every test tier against real local services (DynamoDB Local, moto's S3), started by the test session.
+test: setup
+	$(PY) -m pytest
+
+unit: setup
+	$(PY) -m pytest tests/unit
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .

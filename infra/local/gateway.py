@@ -1,0 +1,192 @@
+"""The local API gateway: real HTTP in, API Gateway HTTP API payload-v2 events out, the groups' real handlers.
+
+It behaves as API Gateway does for what the handlers can see: one request per function instance at a time (a pool
+of instances per group, so concurrent requests really run concurrently), the CORS settings of the stage (preflights
+answered here without auth, CORS headers on every response, errors included), cookies in ``cookies``, base64 bodies
+for binary and multipart content, every ``Set-Cookie`` written back.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import queue
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route as StarletteRoute
+
+from devdevdev.api.envelope import failure, to_json
+from devdevdev.api.errors import Errors
+from devdevdev.stages import CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE_SECONDS
+from infra import routes
+
+ROOT = Path(__file__).resolve().parents[2]
+TEXT_TYPES = ("text/", "application/json", "application/xml", "application/x-www-form-urlencoded", "application/javascript")
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+class LambdaContext:
+    """The parts of the Lambda context object that handlers and Powertools read."""
+
+    def __init__(self, group: str) -> None:
+        self.function_name = f"devdevdev-{group}"
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = f"arn:aws:lambda:local:000000000000:function:{self.function_name}"
+        self.memory_limit_in_mb = 512
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{self.function_name}"
+        self.log_stream_name = "local"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+class InstancePool:
+    """Warm "instances" of one group's handler module; each serves one request at a time, as Lambda does."""
+
+    def __init__(self, group: str, max_instances: int = 64) -> None:
+        self.group = group
+        self._path = ROOT / "functions" / group / "handler.py"
+        self._idle: queue.LifoQueue[Handler] = queue.LifoQueue()
+        self._created = 0
+        self._max = max_instances
+        self._lock = threading.Lock()
+
+    def _load(self) -> Handler:
+        self._created += 1
+        name = f"functions.{self.group}.handler" if self._created == 1 else f"functions.{self.group}.handler_{self._created}"
+        spec = importlib.util.spec_from_file_location(name, self._path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.lambda_handler
+
+    def invoke(self, event: dict[str, Any]) -> dict[str, Any]:
+        try:
+            handler = self._idle.get_nowait()
+        except queue.Empty:
+            with self._lock:
+                handler = self._load() if self._created < self._max else None
+            if handler is None:
+                handler = self._idle.get(timeout=30)
+        try:
+            return handler(event, LambdaContext(self.group))
+        finally:
+            self._idle.put(handler)
+
+
+def build_event(request: Request, body: bytes, route: routes.Route, path_parameters: dict[str, str]) -> dict[str, Any]:
+    """The payload-v2 event API Gateway would send for this request."""
+    headers: dict[str, str] = {}
+    for name, value in request.headers.items():
+        if name == "cookie":
+            continue
+        headers[name] = f"{headers[name]},{value}" if name in headers else value
+    headers.setdefault("x-forwarded-proto", request.url.scheme)
+    headers.setdefault("x-forwarded-for", request.client.host if request.client else "127.0.0.1")
+    cookies = [c.strip() for c in request.headers.get("cookie", "").split(";") if c.strip()]
+    query: dict[str, str] = {}
+    for name, value in parse_qsl(request.url.query, keep_blank_values=True):
+        query[name] = f"{query[name]},{value}" if name in query else value
+    content_type = request.headers.get("content-type", "")
+    is_text = not body or content_type.startswith(TEXT_TYPES)
+    now = time.time()
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": route.route_key,
+        "rawPath": request.url.path,
+        "rawQueryString": request.url.query,
+        "headers": headers,
+        "requestContext": {
+            "accountId": "000000000000",
+            "apiId": "local",
+            "domainName": request.headers.get("host", "127.0.0.1"),
+            "domainPrefix": "local",
+            "http": {
+                "method": request.method,
+                "path": request.url.path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": request.client.host if request.client else "127.0.0.1",
+                "userAgent": request.headers.get("user-agent", ""),
+            },
+            "requestId": str(uuid.uuid4()),
+            "routeKey": route.route_key,
+            "stage": "$default",
+            "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
+            "timeEpoch": int(now * 1000),
+        },
+        "isBase64Encoded": not is_text,
+    }
+    if cookies:
+        event["cookies"] = cookies
+    if query:
+        event["queryStringParameters"] = query
+    if path_parameters:
+        event["pathParameters"] = path_parameters
+    if body:
+        event["body"] = body.decode("utf-8", errors="replace") if is_text else base64.b64encode(body).decode()
+    return event
+
+
+def to_response(result: dict[str, Any]) -> Response:
+    """Write a handler's payload-v2 result back as HTTP."""
+    body = result.get("body") or ""
+    raw = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode("utf-8")
+    response = Response(content=raw, status_code=int(result.get("statusCode", 200)))
+    for name, value in (result.get("headers") or {}).items():
+        response.headers[name] = str(value)
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        for value in values:
+            response.headers.append(name, str(value))
+    for cookie in result.get("cookies") or []:
+        response.headers.append("set-cookie", cookie)
+    return response
+
+
+class Gateway:
+    """The ASGI application."""
+
+    def __init__(self, allowed_origins: tuple[str, ...]) -> None:
+        self.allowed_origins = set(allowed_origins)
+        self.pools = {group: InstancePool(group) for group in {r.group for r in routes.ROUTES}}
+        self.app = Starlette(routes=[StarletteRoute("/{path:path}", self.dispatch, methods=["GET", "POST", "PATCH", "DELETE", "PUT", "OPTIONS", "HEAD"])])
+
+    def _cors(self, request: Request, response: Response, preflight: bool = False) -> Response:
+        origin = request.headers.get("origin")
+        if origin and origin in self.allowed_origins:
+            response.headers["access-control-allow-origin"] = origin
+            response.headers["access-control-allow-credentials"] = "true"
+            response.headers.append("vary", "Origin")
+            if preflight:
+                response.headers["access-control-allow-methods"] = ",".join(CORS_ALLOWED_METHODS)
+                response.headers["access-control-allow-headers"] = ",".join(CORS_ALLOWED_HEADERS)
+                response.headers["access-control-max-age"] = str(CORS_MAX_AGE_SECONDS)
+        return response
+
+    async def dispatch(self, request: Request) -> Response:
+        if request.method == "OPTIONS" and request.headers.get("access-control-request-method"):
+            return self._cors(request, Response(status_code=204), preflight=True)
+        found = routes.match(request.method, request.url.path)
+        if found is None:
+            error = Errors.ROUTE_NOT_FOUND
+            body = to_json(failure(error.message, error.code))
+            return self._cors(request, Response(body, status_code=error.status, media_type="application/json;charset=UTF-8"))
+        route, path_parameters = found
+        event = build_event(request, await request.body(), route, path_parameters)
+        result = await run_in_threadpool(self.pools[route.group].invoke, event)
+        return self._cors(request, to_response(result))
+
+
+def create_app(allowed_origins: tuple[str, ...]) -> Starlette:
+    """The gateway for a stage's allowed CORS origins."""
+    return Gateway(allowed_origins).app

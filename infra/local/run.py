@@ -1,0 +1,71 @@
+"""``make run``: DynamoDB Local (data kept in .local/dynamodb), moto's S3, demo data, the gateway on 127.0.0.1:8080.
+
+Ctrl-C stops everything it started. A busy port is reported, not fought over.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def main() -> int:
+    port = int(os.environ.get("PORT", "8080"))
+    from infra.local import services
+
+    if not services.port_is_free(port):
+        print(
+            f"Port {port} on 127.0.0.1 is busy: is another `make run` already running? "
+            f"Stop it, or choose another port: PORT=8081 make run",
+            file=sys.stderr,
+        )
+        return 1
+    os.environ.update({k: v for k, v in services.LOCAL_CREDENTIALS.items() if k not in os.environ})
+    os.environ.setdefault("STAGE", "local")
+    dynamodb_port, s3_port = services.free_port(), services.free_port()
+    data_dir = Path(os.environ.get("LOCAL_DATA_DIR", ROOT / ".local" / "dynamodb"))
+    try:
+        dynamodb = services.start_dynamodb(dynamodb_port, data_dir)
+    except services.MissingPrerequisite as missing:
+        print(str(missing), file=sys.stderr)
+        return 1
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    s3 = None
+    try:
+        s3 = services.start_s3(s3_port)
+        os.environ["DYNAMODB_ENDPOINT"] = f"http://127.0.0.1:{dynamodb_port}"
+        os.environ["S3_ENDPOINT"] = f"http://127.0.0.1:{s3_port}"
+
+        import uvicorn
+
+        from devdevdev.clock import Clock
+        from devdevdev.runtime import Runtime, use_runtime
+        from devdevdev.settings import Settings
+        from devdevdev.store.schema import ensure_table
+        from infra.local.gateway import create_app
+        from infra.local.seed import DEFAULT_CRAWLER_KEY, seed
+
+        settings = Settings.from_env()
+        ensure_table(services.dynamodb_client(settings.dynamodb_endpoint or "", settings.region), settings.table_name)
+        services.ensure_bucket(os.environ["S3_ENDPOINT"], settings.images_bucket, settings.region)
+        runtime = Runtime(settings, Clock())
+        use_runtime(runtime)
+        seed(runtime, os.environ.get("CRAWLER_API_KEY", DEFAULT_CRAWLER_KEY))
+        print(f"devdevdev local stack: http://127.0.0.1:{port}/devdevdev/api/v1  (data in {data_dir}; Ctrl-C stops)")
+        uvicorn.run(create_app(settings.cors_allowed_origins), host="127.0.0.1", port=port, log_level="info")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if s3 is not None:
+            s3.stop()
+        services.stop(dynamodb)
+        print("devdevdev local stack stopped.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

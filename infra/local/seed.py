@@ -1,0 +1,182 @@
+"""Demo data for the local stack, written idempotently: running it again changes nothing.
+
+Fixed ids for reference and demo items (written only if absent), natural keys for members (their login).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from pynamodb.exceptions import PutError
+
+from devdevdev.auth.tokens import ROLE_ADMIN, ROLE_USER, SOCIAL_KAKAO
+from devdevdev.runtime import Runtime
+from devdevdev.services.auth import TEST_ADMIN_EMAIL, TEST_USER_EMAIL
+from devdevdev.store import keys
+from devdevdev.store.errors import is_condition_failure
+from devdevdev.store.models import (
+    ArticleItem,
+    ArticleUrlItem,
+    BlameTypeItem,
+    CompanyItem,
+    NicknameWordsItem,
+    PickItem,
+    PickOptionItem,
+    SurveyItem,
+    TableModel,
+)
+
+CRAWLER_SERVICE = "devdevdev-crawler"
+DEFAULT_CRAWLER_KEY = "local-crawler-key"
+EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
+
+COMPANIES = [
+    (1, "우아한형제들", "https://www.woowahan.com", "https://techblog.woowahan.com", "배달 플랫폼"),
+    (2, "카카오", "https://www.kakaocorp.com", "https://tech.kakao.com", "IT 플랫폼"),
+    (3, "네이버", "https://www.navercorp.com", "https://d2.naver.com", "검색 포털"),
+    (4, "토스", "https://toss.im", "https://toss.tech", "핀테크"),
+]
+
+ARTICLES = [
+    (1, 1, "스프링 배치로 대용량 정산 처리하기", "스프링 배치의 청크 지향 처리와 파티셔닝으로 정산 데이터를 나눠 처리한 경험을 공유합니다."),
+    (2, 1, "Kotlin 코루틴 도입기", "코루틴으로 비동기 코드를 단순하게 만든 과정과 주의할 점을 정리했습니다."),
+    (3, 2, "카프카 컨슈머 지연 줄이기", "카프카 컨슈머 랙을 모니터링하고 파티션 재분배로 지연을 줄인 사례입니다."),
+    (4, 2, "자바 가상 스레드 성능 측정", "자바 21의 가상 스레드를 실제 서비스에 적용하고 처리량을 측정했습니다."),
+    (5, 3, "검색 랭킹 모델 개선기", "네이버 검색의 랭킹 모델을 개선하기 위한 실험 설계와 결과를 소개합니다."),
+    (6, 3, "쿠버네티스 오토스케일링 튜닝", "HPA와 클러스터 오토스케일러를 함께 튜닝한 경험을 정리했습니다."),
+    (7, 4, "토스의 서버 드리븐 UI", "서버가 화면 구성을 내려주는 방식으로 배포 없이 화면을 바꾸는 방법입니다."),
+    (8, 4, "React 렌더링 최적화", "불필요한 리렌더링을 찾아내고 메모이제이션으로 줄인 과정을 다룹니다."),
+]
+
+PICKS = [
+    (1, "탭 vs 스페이스, 들여쓰기는 무엇으로?", ("탭", "스페이스")),
+    (2, "코드 리뷰는 동기 vs 비동기?", ("화상으로 함께", "PR 코멘트로")),
+    (3, "첫 언어로 파이썬 vs 자바스크립트?", ("파이썬", "자바스크립트")),
+    (4, "모노레포 vs 멀티레포?", ("모노레포", "멀티레포")),
+    (5, "ORM vs SQL 직접 작성?", ("ORM", "SQL")),
+]
+
+BLAME_TYPES = [
+    (1, "욕설/비하 발언", 1),
+    (2, "스팸/광고", 2),
+    (3, "도배", 3),
+    (4, "불법 정보", 4),
+    (5, "개인 정보 노출", 5),
+    (6, "기타", 6),
+]
+
+SURVEY = {
+    "surveyVersionId": 1,
+    "versionName": "v1",
+    "questions": [
+        {
+            "id": 1,
+            "title": "#nickName님, 탈퇴하시는 이유를 알려주세요.",
+            "content": "더 나은 댑댑댑이 될 수 있도록 의견을 들려주세요.",
+            "sortOrder": 1,
+            "options": [
+                {"id": 1, "title": "원하는 정보가 없어요", "content": None, "sortOrder": 1},
+                {"id": 2, "title": "사용하기 불편해요", "content": None, "sortOrder": 2},
+                {"id": 3, "title": "기타", "content": "직접 입력", "sortOrder": 3},
+            ],
+        }
+    ],
+}
+
+NICKNAME_WORDS = {
+    "ADVERB": ["매우", "조금", "항상", "가끔", "무척"],
+    "ADJECTIVE": ["행복한", "용감한", "느긋한", "재빠른", "졸린"],
+    "NOUN": ["개발자", "댑댑이", "고양이", "코끼리", "다람쥐"],
+}
+
+
+def _create(item: TableModel) -> bool:
+    """Write ``item`` only if no item has its key; True when written."""
+    try:
+        item.save(condition=TableModel.pk.does_not_exist())
+    except PutError as error:
+        if is_condition_failure(error):
+            return False
+        raise
+    return True
+
+
+def seed(runtime: Runtime, crawler_api_key: str = DEFAULT_CRAWLER_KEY) -> None:
+    """Write the demo data; safe to run on every start."""
+    now = runtime.clock.now()
+    members = runtime.members
+    user, _ = members.create(email=TEST_USER_EMAIL, social_type=SOCIAL_KAKAO, role=ROLE_USER, nickname="댑댑이_User", name="장세웅", now=now)
+    members.create(email=TEST_ADMIN_EMAIL, social_type=SOCIAL_KAKAO, role=ROLE_ADMIN, nickname="댑댑이_Admin", name="유소영", now=now)
+
+    for company_id, name, official, blog, industry in COMPANIES:
+        _create(
+            CompanyItem(
+                *keys.company(company_id),
+                company_id=company_id,
+                name=name,
+                official_url=official,
+                official_image_url=f"{blog}/logo.png",
+                career_url=f"{official}/careers",
+                industry=industry,
+                description=f"{name}의 기술 블로그",
+                gsi1pk=keys.COMPANIES_LIST,
+                gsi1sk=company_id,
+            )
+        )
+    runtime.ids.reserve_up_to("company", len(COMPANIES))
+
+    for article_id, company_id, title, contents in ARTICLES:
+        url = f"{COMPANIES[company_id - 1][3]}/posts/{article_id}"
+        if _create(
+            ArticleItem(
+                *keys.article(article_id),
+                article_id=article_id,
+                elastic_id=f"article-{article_id}",
+                company_id=company_id,
+                title=title,
+                contents=contents,
+                author=f"{COMPANIES[company_id - 1][1]} 개발자",
+                reg_date=(date(2025, 1, 1) + timedelta(days=article_id)).isoformat(),
+                tech_article_url=url,
+                created_at=EPOCH + timedelta(days=article_id),
+            )
+        ):
+            _create(ArticleUrlItem(*keys.article_url(url), article_id=article_id))
+    runtime.ids.reserve_up_to("article", len(ARTICLES))
+
+    status = "APPROVAL"
+    for pick_id, title, (first, second) in PICKS:
+        _create(
+            PickItem(
+                *keys.pick(pick_id),
+                pick_id=pick_id,
+                title=title,
+                member_id=user.id,
+                content_status=status,
+                created_at=EPOCH + timedelta(hours=pick_id),
+            )
+        )
+        for offset, (option_type, option_title) in enumerate((("firstPickOption", first), ("secondPickOption", second))):
+            option_id = pick_id * 2 - 1 + offset
+            _create(
+                PickOptionItem(
+                    *keys.pick_option(pick_id, option_type),
+                    option_id=option_id,
+                    pick_id=pick_id,
+                    option_type=option_type,
+                    title=option_title,
+                )
+            )
+    runtime.ids.reserve_up_to("pick", len(PICKS))
+    runtime.ids.reserve_up_to("pick_option", len(PICKS) * 2)
+
+    for blame_type_id, reason, sort_order in BLAME_TYPES:
+        _create(BlameTypeItem(*keys.blame_type(sort_order, blame_type_id), blame_type_id=blame_type_id, reason=reason, sort_order=sort_order))
+
+    _create(SurveyItem(*keys.current_survey(), version_id=SURVEY["surveyVersionId"], version_name=SURVEY["versionName"], questions=SURVEY["questions"]))
+
+    for word_type, words in NICKNAME_WORDS.items():
+        _create(NicknameWordsItem(*keys.nickname_words(word_type), words=words))
+
+    # The crawler's key follows CRAWLER_API_KEY on every start (only its hash is stored).
+    runtime.services.put(CRAWLER_SERVICE, crawler_api_key)

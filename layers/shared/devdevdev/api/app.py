@@ -1,0 +1,136 @@
+"""The resolver every function group uses, and the one place errors become responses.
+
+A function group's ``handler.py`` does::
+
+    app = create_resolver()
+    @app.get("/things/<thingId>")
+    def thing(thingId: str): ...
+    def lambda_handler(event, context): return handle(app, event, context)
+
+:func:`handle` runs what upstream ran as servlet filters before any route: the rate limit, the bearer token (a
+present but invalid token is refused on every path that reads it), and the 401 of authenticated-only paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.shared.cookies import Cookie
+from pynamodb.exceptions import PynamoDBException
+
+from devdevdev.api import security
+from devdevdev.api.envelope import failure, success, success_list, to_json
+from devdevdev.api.errors import ApiError, Errors
+from devdevdev.api.request import HttpRequest
+from devdevdev.auth.identity import Caller, bearer_token
+from devdevdev.runtime import Runtime, get_runtime
+from devdevdev.store.errors import THROTTLED
+from devdevdev.store.ratelimit import client_key
+
+logger = Logger(service="devdevdev", json_default=str)
+JSON = "application/json;charset=UTF-8"
+
+
+@dataclass
+class RequestScope:
+    """What a route sees of its request: the parsed request, the caller, the runtime."""
+
+    request: HttpRequest
+    caller: Caller
+    runtime: Runtime
+
+
+def json_response(body: dict[str, Any], status: int = 200, cookies: Sequence[Cookie] = ()) -> Response:
+    """A JSON response in the contract's content type, with any cookies as separate ``Set-Cookie``s."""
+    return Response(status_code=status, content_type=JSON, body=to_json(body), cookies=list(cookies))
+
+
+def ok(data: Any = None, cookies: Sequence[Cookie] = ()) -> Response:
+    """``{"resultType":"SUCCESS"[,"data":...]}``."""
+    return json_response(success(data), cookies=cookies)
+
+
+def ok_list(datas: Sequence[Any]) -> Response:
+    """``{"resultType":"SUCCESS","datas":[...]}``."""
+    return json_response(success_list(datas))
+
+
+def error_response(error: ApiError) -> Response:
+    return json_response(failure(error.message, error.spec.code), error.status, error.cookies)
+
+
+def create_resolver() -> APIGatewayHttpResolver:
+    """A resolver with the contract's serializer, base path and error mapping."""
+    app = APIGatewayHttpResolver(serializer=to_json, strip_prefixes=[security.BASE_PATH])
+
+    @app.exception_handler(ApiError)
+    def _api_error(error: ApiError) -> Response:
+        return error_response(error)
+
+    @app.exception_handler(PynamoDBException)
+    def _storage_error(error: PynamoDBException) -> Response:
+        if error.cause_response_code in THROTTLED:
+            logger.warning("dynamodb throttled", extra={"code": error.cause_response_code})
+        else:
+            logger.exception("storage failure")
+        return error_response(Errors.TEMPORARY_FAILURE.error())
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        logger.exception("unhandled error")
+        return error_response(Errors.UNEXPECTED.error())
+
+    @app.not_found
+    def _not_found(_: Exception) -> Response:
+        return error_response(Errors.ROUTE_NOT_FOUND.error())
+
+    return app
+
+
+def scope(app: APIGatewayHttpResolver) -> RequestScope:
+    """The current request's scope (set by :func:`handle`)."""
+    return app.context["scope"]
+
+
+def handle(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any, runtime: Runtime | None = None) -> dict:
+    """Filters, then the route. Never lets an exception out: every failure is a contract response."""
+    runtime = runtime or get_runtime()
+    request = HttpRequest(event)
+    try:
+        if not runtime.rate_limiter.hit(client_key(request.source_ip, request.cookies.get("_ga")), runtime.clock.epoch_seconds()):
+            raise Errors.TOO_MANY_REQUESTS.error()
+        claims = None
+        if not security.skips_jwt(request.path):
+            token = bearer_token(request)
+            if token is not None:
+                claims = runtime.tokens.verify(token)
+        if claims is None and security.requires_authentication(request.path):
+            raise Errors.INVALID_MEMBER.error()
+        request.zone  # an unknown Timezone is a 400 before anything runs  # noqa: B018
+    except ApiError as error:
+        return _render(error_response(error))
+    except PynamoDBException:
+        logger.exception("storage failure in filters")
+        return _render(error_response(Errors.TEMPORARY_FAILURE.error()))
+    app.append_context(scope=RequestScope(request, Caller(claims, request, runtime), runtime))
+    try:
+        return app.resolve(event, context)
+    finally:
+        app.clear_context()
+
+
+def _render(response: Response) -> dict:
+    """Turn a Response into the payload-v2 result outside of routing (filter failures)."""
+    result: dict[str, Any] = {
+        "statusCode": response.status_code,
+        "headers": {"Content-Type": JSON},
+        "body": response.body,
+        "isBase64Encoded": False,
+    }
+    if response.cookies:
+        result["cookies"] = [str(c) for c in response.cookies]
+    return result

@@ -1,0 +1,1 @@
+"""Identity: JWTs, the caller of a request, OAuth login."""

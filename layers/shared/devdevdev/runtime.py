@@ -1,0 +1,75 @@
+"""The objects a function group works with, built once per cold start from the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from devdevdev.auth.tokens import TokenService
+from devdevdev.clock import Clock
+from devdevdev.settings import Settings, get_settings
+from devdevdev.store.dictionary import NicknameDictionary
+from devdevdev.store.ids import IdAllocator
+from devdevdev.store.members import AnonymousMemberRepository, MemberRepository
+from devdevdev.store.models import bind
+from devdevdev.store.ratelimit import RateLimiter
+from devdevdev.store.services import ServiceRepository
+
+
+@dataclass
+class Runtime:
+    """Settings, clock and repositories of one process. Tests build their own with a fake clock."""
+
+    settings: Settings
+    clock: Clock
+
+    def __post_init__(self) -> None:
+        bind(self.settings.table_name, self.settings.dynamodb_endpoint, self.settings.region)
+
+    @cached_property
+    def ids(self) -> IdAllocator:
+        return IdAllocator()
+
+    @cached_property
+    def members(self) -> MemberRepository:
+        return MemberRepository(self.ids)
+
+    @cached_property
+    def anonymous(self) -> AnonymousMemberRepository:
+        return AnonymousMemberRepository(self.ids)
+
+    @cached_property
+    def tokens(self) -> TokenService:
+        s = self.settings
+        return TokenService(s.jwt_key, s.access_token_ttl_seconds, s.refresh_token_ttl_seconds, self.clock)
+
+    @cached_property
+    def rate_limiter(self) -> RateLimiter:
+        return RateLimiter(self.settings.rate_limit_per_minute)
+
+    @cached_property
+    def services(self) -> ServiceRepository:
+        return ServiceRepository()
+
+    @cached_property
+    def dictionary(self) -> NicknameDictionary:
+        return NicknameDictionary()
+
+
+_current: Runtime | None = None
+
+
+def get_runtime() -> Runtime:
+    """This process's runtime, built on first use from the environment."""
+    global _current
+    if _current is None:
+        _current = Runtime(get_settings(), Clock())
+    return _current
+
+
+def use_runtime(runtime: Runtime | None) -> None:
+    """Replace the process's runtime (tests, the local stack); None rebuilds it from the environment next time."""
+    global _current
+    _current = runtime
+    if runtime is not None:
+        bind(runtime.settings.table_name, runtime.settings.dynamodb_endpoint, runtime.settings.region)

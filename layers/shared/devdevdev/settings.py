@@ -1,0 +1,148 @@
+"""One validated settings object, built once per cold start from the environment.
+
+Nothing else in the code base reads ``os.environ``: handlers call :func:`get_settings`, services receive what they
+need as arguments. Stage defaults come from :mod:`devdevdev.stages`; environment variables override them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from collections.abc import Mapping
+from functools import lru_cache
+
+from pydantic import BaseModel, Field, field_validator
+
+from devdevdev.stages import stage as stage_named
+
+# A development-only secret (base64, as upstream's jwt.secret). Refused outside the local and test stages.
+LOCAL_JWT_SECRET = base64.b64encode(b"devdevdev-local-jwt-secret-not-for-production!!").decode()
+LOCAL_STAGES = ("local", "test")
+
+
+class Settings(BaseModel):
+    """Runtime configuration of every function group."""
+
+    stage: str = "local"
+    region: str = "ap-northeast-2"
+    table_name: str = "devdevdev"
+    dynamodb_endpoint: str | None = None
+    s3_endpoint: str | None = None
+    images_bucket: str = "devdevdev-images"
+
+    jwt_secret: str = Field(repr=False)
+    access_token_ttl_seconds: int = Field(1800, gt=0)
+    refresh_token_ttl_seconds: int = Field(604800, gt=0)
+    test_tokens_enabled: bool = False
+
+    cors_allowed_origins: tuple[str, ...] = ()
+    cookie_domain: str | None = None
+    cookie_secure: bool = False
+    cookie_same_site: str = "Lax"
+
+    rate_limit_per_minute: int = Field(120, gt=0)
+
+    oauth_client_id: str = ""
+    oauth_client_secret: str = Field("", repr=False)
+    oauth_authorize_url: str = "https://kauth.kakao.com/oauth/authorize"
+    oauth_token_url: str = "https://kauth.kakao.com/oauth/token"
+    oauth_user_info_url: str = "https://kapi.kakao.com/v2/user/me"
+    oauth_scopes: str = "profile_image profile_nickname account_email"
+    oauth_redirect_uri: str | None = None  # default: derived from the request's host
+    oauth_timeout_seconds: float = 5.0
+    frontend_url: str = "http://localhost:3000/"
+
+    nickname_change_interval_minutes: int = Field(1440, ge=0)
+    auto_approve_picks: bool = False
+
+    @field_validator("jwt_secret")
+    @classmethod
+    def _secret_is_base64(cls, value: str) -> str:
+        try:
+            key = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("JWT_SECRET must be base64") from None
+        if len(key) < 32:
+            raise ValueError("JWT_SECRET must decode to at least 32 bytes (HS256)")
+        return value
+
+    @field_validator("cookie_same_site")
+    @classmethod
+    def _same_site(cls, value: str) -> str:
+        if value not in ("Lax", "Strict", "None"):
+            raise ValueError("COOKIE_SAME_SITE must be Lax, Strict or None")
+        return value
+
+    @property
+    def jwt_key(self) -> bytes:
+        """The HMAC key: the secret, base64-decoded (as upstream's ``Keys.hmacShaKeyFor``)."""
+        return base64.b64decode(self.jwt_secret)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build the settings from ``env`` (default ``os.environ``): stage defaults first, then overrides."""
+        env = os.environ if env is None else env
+        stage = stage_named(env.get("STAGE", "local"))
+        values: dict[str, object] = {
+            "stage": stage.name,
+            "cors_allowed_origins": stage.cors_allowed_origins,
+            "cookie_domain": stage.cookie_domain,
+            "cookie_secure": stage.cookie_secure,
+            "cookie_same_site": stage.cookie_same_site,
+            "test_tokens_enabled": stage.test_tokens_enabled,
+            "auto_approve_picks": stage.auto_approve_picks,
+            "rate_limit_per_minute": stage.rate_limit_per_minute,
+            "frontend_url": stage.frontend_url,
+        }
+        plain = {
+            "AWS_REGION": "region",
+            "TABLE_NAME": "table_name",
+            "DYNAMODB_ENDPOINT": "dynamodb_endpoint",
+            "S3_ENDPOINT": "s3_endpoint",
+            "IMAGES_BUCKET": "images_bucket",
+            "JWT_SECRET": "jwt_secret",
+            "ACCESS_TOKEN_TTL_SECONDS": "access_token_ttl_seconds",
+            "REFRESH_TOKEN_TTL_SECONDS": "refresh_token_ttl_seconds",
+            "TEST_TOKENS_ENABLED": "test_tokens_enabled",
+            "COOKIE_DOMAIN": "cookie_domain",
+            "COOKIE_SECURE": "cookie_secure",
+            "COOKIE_SAME_SITE": "cookie_same_site",
+            "RATE_LIMIT_PER_MINUTE": "rate_limit_per_minute",
+            "OAUTH_CLIENT_ID": "oauth_client_id",
+            "OAUTH_CLIENT_SECRET": "oauth_client_secret",
+            "OAUTH_AUTHORIZE_URL": "oauth_authorize_url",
+            "OAUTH_TOKEN_URL": "oauth_token_url",
+            "OAUTH_USER_INFO_URL": "oauth_user_info_url",
+            "OAUTH_SCOPES": "oauth_scopes",
+            "OAUTH_REDIRECT_URI": "oauth_redirect_uri",
+            "FRONTEND_URL": "frontend_url",
+            "NICKNAME_CHANGE_INTERVAL_MINUTES": "nickname_change_interval_minutes",
+            "AUTO_APPROVE_PICKS": "auto_approve_picks",
+        }
+        for name, field_name in plain.items():
+            if env.get(name, "") != "":
+                values[field_name] = env[name]
+        if env.get("CORS_ALLOWED_ORIGINS"):
+            values["cors_allowed_origins"] = tuple(o.strip() for o in env["CORS_ALLOWED_ORIGINS"].split(",") if o.strip())
+        for secret_env, field_name in (("JWT_SECRET_ARN", "jwt_secret"), ("OAUTH_CLIENT_SECRET_ARN", "oauth_client_secret")):
+            if env.get(secret_env) and field_name not in values:
+                values[field_name] = _secret_value(env[secret_env])
+        if "jwt_secret" not in values:
+            if stage.name not in LOCAL_STAGES:
+                raise ValueError("JWT_SECRET or JWT_SECRET_ARN is required outside the local and test stages")
+            values["jwt_secret"] = LOCAL_JWT_SECRET
+        return cls.model_validate(values)
+
+
+def _secret_value(arn: str) -> str:
+    """Read a secret from Secrets Manager (once per cold start, through Powertools' cached provider)."""
+    from aws_lambda_powertools.utilities.parameters import get_secret
+
+    return str(get_secret(arn, max_age=300))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, built on first use."""
+    return Settings.from_env()

@@ -1,0 +1,67 @@
+"""Stage settings (local, test, dev, prod) in one place.
+
+The CDK app reads these to configure API Gateway (CORS) and the functions' environment; the functions read the
+same values back through :mod:`devdevdev.settings`. Tests import them too, so the three never drift.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LOCAL_ORIGINS = ("http://127.0.0.1:3000", "http://localhost:3000")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Everything that differs between deployments of the same code."""
+
+    name: str
+    cors_allowed_origins: tuple[str, ...] = LOCAL_ORIGINS
+    cookie_domain: str | None = None  # None: host-only cookies
+    cookie_secure: bool = False
+    cookie_same_site: str = "Lax"
+    test_tokens_enabled: bool = False
+    auto_approve_picks: bool = False
+    rate_limit_per_minute: int = 120
+    frontend_url: str = "http://localhost:3000/"
+    deletion_protection: bool = False
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+STAGES: dict[str, Stage] = {
+    "local": Stage(name="local", test_tokens_enabled=True, auto_approve_picks=True),
+    # The automated tests: like local, with a limit high enough that only the rate-limit tests reach it.
+    "test": Stage(name="test", test_tokens_enabled=True, auto_approve_picks=True, rate_limit_per_minute=100_000),
+    "dev": Stage(
+        name="dev",
+        cors_allowed_origins=("https://dev.devdevdev.co.kr", *LOCAL_ORIGINS),
+        cookie_domain="devdevdev.co.kr",
+        cookie_secure=True,
+        cookie_same_site="None",
+        test_tokens_enabled=True,
+        frontend_url="https://dev.devdevdev.co.kr/",
+    ),
+    "prod": Stage(
+        name="prod",
+        cors_allowed_origins=("https://www.devdevdev.co.kr", "https://devdevdev.co.kr"),
+        cookie_domain="devdevdev.co.kr",
+        cookie_secure=True,
+        cookie_same_site="None",
+        test_tokens_enabled=False,
+        frontend_url="https://www.devdevdev.co.kr/",
+        deletion_protection=True,
+    ),
+}
+
+# Request headers the web client and the crawler send; API Gateway's CORS configuration allows exactly these.
+CORS_ALLOWED_HEADERS = ("authorization", "anonymous-member-id", "content-type", "service-name", "api-key", "timezone")
+CORS_ALLOWED_METHODS = ("GET", "POST", "PATCH", "DELETE")
+CORS_MAX_AGE_SECONDS = 3600
+
+
+def stage(name: str) -> Stage:
+    """Return the stage called ``name``; an unknown name is a configuration error."""
+    try:
+        return STAGES[name]
+    except KeyError:
+        raise ValueError(f"unknown stage {name!r}; expected one of {sorted(STAGES)}") from None

@@ -1,0 +1,86 @@
+"""Every key format of the table, in one module. Only repositories use it.
+
+Layout (PK / SK):
+- ``SEQ#<name>`` / ``SEQ``                      id counters (ids are integers below 2^53)
+- ``MEMBER#<id>`` / ``PROFILE``                  a member
+- ``LOGIN#<socialType>#<email>`` / ``LOGIN``     the login of a live member → its id (deleted when it exits)
+- ``ANON#<header id>`` / ``ANON``                an anonymous member by the client's ``Anonymous-Member-Id``
+- ``ANONMEMBER#<id>`` / ``PROFILE``              the same anonymous member by its numeric id
+- ``RATE#<client>#<minute>`` / ``RATE``          a rate-limit window (expires through the TTL attribute)
+- ``SERVICE#<name>`` / ``SERVICE``               a server-to-server client (the crawler) and its key hash
+- ``COMPANY#<id>`` / ``PROFILE``                 a company; GSI1 ``COMPANIES`` / id lists them id-descending
+- ``ARTICLE#<id>`` / ``ARTICLE``                 a tech article
+- ``ARTICLE_URL#<url>`` / ``ARTICLE_URL``        uniqueness of an article's URL → its id
+- ``PICK#<id>`` / ``PICK``                       a pick; ``PICK#<id>`` / ``OPTION#<type>`` its options
+- ``BLAME_TYPES`` / ``<sortOrder:06d>#<id>``     the blame reasons, in display order
+- ``SURVEY`` / ``CURRENT``                       the current exit-survey version (questions and options inline)
+- ``NICKNAME_WORDS`` / ``<ADVERB|ADJECTIVE|NOUN>`` the random-nickname dictionary, one item per word type
+"""
+
+from __future__ import annotations
+
+
+def counter(name: str) -> tuple[str, str]:
+    return f"SEQ#{name}", "SEQ"
+
+
+def member(member_id: int) -> tuple[str, str]:
+    return f"MEMBER#{member_id}", "PROFILE"
+
+
+def login(social_type: str, email: str) -> tuple[str, str]:
+    return f"LOGIN#{social_type}#{email.lower()}", "LOGIN"
+
+
+def anonymous_by_header(header_id: str) -> tuple[str, str]:
+    return f"ANON#{header_id}", "ANON"
+
+
+def anonymous_member(anonymous_id: int) -> tuple[str, str]:
+    return f"ANONMEMBER#{anonymous_id}", "PROFILE"
+
+
+def rate_window(client: str, minute: int) -> tuple[str, str]:
+    return f"RATE#{client}#{minute}", "RATE"
+
+
+def service(name: str) -> tuple[str, str]:
+    return f"SERVICE#{name}", "SERVICE"
+
+
+def company(company_id: int) -> tuple[str, str]:
+    return f"COMPANY#{company_id}", "PROFILE"
+
+
+COMPANIES_LIST = "COMPANIES"
+
+
+def article(article_id: int) -> tuple[str, str]:
+    return f"ARTICLE#{article_id}", "ARTICLE"
+
+
+def article_url(url: str) -> tuple[str, str]:
+    return f"ARTICLE_URL#{url}", "ARTICLE_URL"
+
+
+def pick(pick_id: int) -> tuple[str, str]:
+    return f"PICK#{pick_id}", "PICK"
+
+
+def pick_option(pick_id: int, option_type: str) -> tuple[str, str]:
+    return f"PICK#{pick_id}", f"OPTION#{option_type}"
+
+
+BLAME_TYPES = "BLAME_TYPES"
+
+
+def blame_type(sort_order: int, blame_type_id: int) -> tuple[str, str]:
+    return BLAME_TYPES, f"{sort_order:06d}#{blame_type_id}"
+
+
+def current_survey() -> tuple[str, str]:
+    return "SURVEY", "CURRENT"
+
+
+def nickname_words(word_type: str) -> tuple[str, str]:
+    return "NICKNAME_WORDS", word_type

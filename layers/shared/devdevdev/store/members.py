@@ -1,0 +1,210 @@
+"""Members and anonymous members."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime
+
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+
+from devdevdev.store import keys
+from devdevdev.store.errors import is_condition_failure
+from devdevdev.store.ids import IdAllocator
+from devdevdev.store.models import AnonymousMemberItem, LoginItem, MemberItem, TableModel, transaction
+
+ANONYMOUS_NICKNAME_PREFIX = "익명의 댑댑이 "
+
+
+@dataclass(frozen=True)
+class Member:
+    """A live (not exited) member."""
+
+    id: int
+    email: str
+    social_type: str
+    role: str
+    nickname: str
+    name: str | None
+    nickname_updated_at: datetime | None
+    created_at: datetime
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "ROLE_ADMIN"
+
+
+@dataclass(frozen=True)
+class AnonymousMember:
+    """A visitor known only by the id its browser sends in ``Anonymous-Member-Id``."""
+
+    id: int
+    header_id: str
+    nickname: str
+
+
+def _member(item: MemberItem) -> Member:
+    return Member(
+        id=int(item.member_id),
+        email=item.email,
+        social_type=item.social_type,
+        role=item.role,
+        nickname=item.nickname,
+        name=item.name,
+        nickname_updated_at=item.nickname_updated_at,
+        created_at=item.created_at,
+    )
+
+
+class MemberRepository:
+    """Members by id and by login (social type + email); refresh-token hashes; exits."""
+
+    def __init__(self, ids: IdAllocator) -> None:
+        self._ids = ids
+
+    def member_id_for_login(self, social_type: str, email: str) -> int | None:
+        """The id of the live member with this login, in one consistent read; None if there is none."""
+        pk, sk = keys.login(social_type, email)
+        try:
+            return int(LoginItem.get(pk, sk, consistent_read=True).member_id)
+        except DoesNotExist:
+            return None
+
+    def get(self, member_id: int) -> Member | None:
+        """A live member by id."""
+        item = self._item(member_id)
+        return None if item is None or item.is_deleted else _member(item)
+
+    def get_many(self, member_ids: set[int]) -> dict[int, Member]:
+        """Members by id in one batch (exited members included, for showing authors of old posts)."""
+        found: dict[int, Member] = {}
+        for item in MemberItem.batch_get([keys.member(i) for i in member_ids]):
+            found[int(item.member_id)] = _member(item)
+        return found
+
+    def find_by_login(self, social_type: str, email: str) -> Member | None:
+        """The live member with this login."""
+        member_id = self.member_id_for_login(social_type, email)
+        return None if member_id is None else self.get(member_id)
+
+    def _item(self, member_id: int) -> MemberItem | None:
+        try:
+            return MemberItem.get(*keys.member(member_id), consistent_read=True)
+        except DoesNotExist:
+            return None
+
+    def create(
+        self,
+        *,
+        email: str,
+        social_type: str,
+        role: str,
+        nickname: str,
+        now: datetime,
+        name: str | None = None,
+        provider_user_id: str | None = None,
+        member_id: int | None = None,
+    ) -> tuple[Member, bool]:
+        """Create the member of a login, or return the one that already exists. Returns (member, created)."""
+        existing = self.find_by_login(social_type, email)
+        if existing is not None:
+            return existing, False
+        new_id = member_id if member_id is not None else self._ids.next_id("member")
+        member = MemberItem(
+            *keys.member(new_id),
+            member_id=new_id,
+            email=email,
+            social_type=social_type,
+            role=role,
+            nickname=nickname,
+            name=name,
+            provider_user_id=provider_user_id,
+            created_at=now,
+        )
+        login = LoginItem(*keys.login(social_type, email), member_id=new_id)
+        try:
+            with transaction() as write:
+                write.save(member, condition=MemberItem.pk.does_not_exist())
+                write.save(login, condition=LoginItem.pk.does_not_exist())
+        except TransactWriteError as error:
+            if not is_condition_failure(error):
+                raise
+            raced = self.find_by_login(social_type, email)  # a concurrent sign-up of the same login won
+            if raced is None:
+                raise
+            return raced, False
+        return _member(member), True
+
+    def replace_refresh_token(self, member_id: int, new_hash: str, *, expected_hash: str | None = None) -> bool:
+        """Store the hash of a new refresh token; with ``expected_hash``, only if it is still the current one.
+
+        Returns False when the condition failed (the token was already rotated or revoked, or the member exited).
+        """
+        item = MemberItem(*keys.member(member_id))
+        condition = MemberItem.pk.exists() & (MemberItem.is_deleted == False)  # noqa: E712 (a DynamoDB condition)
+        if expected_hash is not None:
+            condition = condition & (MemberItem.refresh_token_hash == expected_hash)
+        try:
+            item.update(actions=[MemberItem.refresh_token_hash.set(new_hash)], condition=condition)
+        except UpdateError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def refresh_token_hash(self, member_id: int) -> str | None:
+        """The hash of the member's current refresh token, None when revoked."""
+        item = self._item(member_id)
+        return None if item is None or item.is_deleted else item.refresh_token_hash
+
+    def revoke_refresh_token(self, member_id: int) -> None:
+        """Forget the current refresh token: the next refresh with it is refused."""
+        MemberItem(*keys.member(member_id)).update(
+            actions=[MemberItem.refresh_token_hash.remove()], condition=MemberItem.pk.exists()
+        )
+
+
+class AnonymousMemberRepository:
+    """Find-or-create of anonymous members (behavior-notes §0.5)."""
+
+    def __init__(self, ids: IdAllocator, rng: random.Random | None = None) -> None:
+        self._ids = ids
+        self._rng = rng or random.Random()
+
+    def find(self, header_id: str) -> AnonymousMember | None:
+        try:
+            item = AnonymousMemberItem.get(*keys.anonymous_by_header(header_id))
+        except DoesNotExist:
+            return None
+        return AnonymousMember(int(item.anonymous_id), item.header_id, item.nickname)
+
+    def get_many(self, anonymous_ids: set[int]) -> dict[int, AnonymousMember]:
+        """Anonymous members by numeric id, in one batch."""
+        items = AnonymousMemberItem.batch_get([keys.anonymous_member(i) for i in anonymous_ids])
+        return {int(i.anonymous_id): AnonymousMember(int(i.anonymous_id), i.header_id, i.nickname) for i in items}
+
+    def find_or_create(self, header_id: str, now: datetime) -> AnonymousMember:
+        """The anonymous member of this header id, created on first sight with nickname ``익명의 댑댑이 N``."""
+        found = self.find(header_id)
+        if found is not None:
+            return found
+        new_id = self._ids.next_id("anonymous_member")
+        nickname = f"{ANONYMOUS_NICKNAME_PREFIX}{self._rng.randrange(100000)}"
+        by_header = AnonymousMemberItem(
+            *keys.anonymous_by_header(header_id), anonymous_id=new_id, header_id=header_id, nickname=nickname, created_at=now
+        )
+        by_id = AnonymousMemberItem(
+            *keys.anonymous_member(new_id), anonymous_id=new_id, header_id=header_id, nickname=nickname, created_at=now
+        )
+        try:
+            with transaction() as write:
+                write.save(by_header, condition=TableModel.pk.does_not_exist())
+                write.save(by_id, condition=TableModel.pk.does_not_exist())
+        except (TransactWriteError, PutError) as error:
+            if not is_condition_failure(error):
+                raise
+            raced = self.find(header_id)
+            if raced is None:
+                raise
+            return raced
+        return AnonymousMember(new_id, header_id, nickname)

@@ -1,0 +1,224 @@
+"""The table's items as PynamoDB models: one model per kind of item, all in the one table.
+
+Key values come from :mod:`devdevdev.store.keys`; :func:`bind` points every model at a table and endpoint (the
+table name and the DynamoDB Local endpoint differ per stage and per test).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.connection import Connection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from devdevdev.store.schema import INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
+
+
+def _index(number: int) -> type[GlobalSecondaryIndex]:
+    spec = INDEXES[number - 1]
+
+    class Index(GlobalSecondaryIndex):
+        class Meta:
+            index_name = spec.name
+            projection = AllProjection()
+
+        pk = UnicodeAttribute(hash_key=True, attr_name=spec.partition_key)
+        sk = NumberAttribute(range_key=True, attr_name=spec.sort_key)
+
+    Index.__name__ = f"Gsi{number}"
+    return Index
+
+
+Gsi1, Gsi2, Gsi3, Gsi4, Gsi5 = (_index(n) for n in range(1, 6))
+
+
+class TableModel(Model):
+    """Base of every item: the table's keys and its list indexes."""
+
+    class Meta:
+        table_name = "devdevdev"
+        region = "ap-northeast-2"
+        host: str | None = None
+        billing_mode = "PAY_PER_REQUEST"
+
+    pk = UnicodeAttribute(hash_key=True, attr_name=PARTITION_KEY)
+    sk = UnicodeAttribute(range_key=True, attr_name=SORT_KEY)
+    gsi1pk = UnicodeAttribute(null=True, attr_name="GSI1PK")
+    gsi1sk = NumberAttribute(null=True, attr_name="GSI1SK")
+    gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")
+    gsi2sk = NumberAttribute(null=True, attr_name="GSI2SK")
+    gsi3pk = UnicodeAttribute(null=True, attr_name="GSI3PK")
+    gsi3sk = NumberAttribute(null=True, attr_name="GSI3SK")
+    gsi4pk = UnicodeAttribute(null=True, attr_name="GSI4PK")
+    gsi4sk = NumberAttribute(null=True, attr_name="GSI4SK")
+    gsi5pk = UnicodeAttribute(null=True, attr_name="GSI5PK")
+    gsi5sk = NumberAttribute(null=True, attr_name="GSI5SK")
+    gsi1 = Gsi1()
+    gsi2 = Gsi2()
+    gsi3 = Gsi3()
+    gsi4 = Gsi4()
+    gsi5 = Gsi5()
+
+
+def _subclasses(cls: type) -> list[type]:
+    found = []
+    for sub in cls.__subclasses__():
+        found.append(sub)
+        found.extend(_subclasses(sub))
+    return found
+
+
+def bind(table_name: str, endpoint: str | None, region: str) -> None:
+    """Point every model at ``table_name`` (on ``endpoint``, or AWS when None) and drop cached connections."""
+    TableModel.Meta.table_name = table_name
+    TableModel.Meta.host = endpoint
+    TableModel.Meta.region = region
+    for model in [TableModel, *_subclasses(TableModel)]:
+        model._connection = None
+    global _transaction_connection
+    _transaction_connection = None
+
+
+_transaction_connection: Connection | None = None
+
+
+def transaction() -> TransactWrite:
+    """A write transaction on the bound table's endpoint (all-or-nothing, conditions checked together)."""
+    global _transaction_connection
+    if _transaction_connection is None:
+        _transaction_connection = Connection(region=TableModel.Meta.region, host=TableModel.Meta.host)
+    return TransactWrite(connection=_transaction_connection)
+
+
+class CounterItem(TableModel):
+    value = NumberAttribute(default=0)
+
+
+class MemberItem(TableModel):
+    member_id = NumberAttribute(attr_name="id")
+    email = UnicodeAttribute()
+    social_type = UnicodeAttribute(attr_name="socialType")
+    role = UnicodeAttribute()
+    name = UnicodeAttribute(null=True)
+    nickname = UnicodeAttribute()
+    nickname_updated_at = UTCDateTimeAttribute(null=True, attr_name="nicknameUpdatedAt")
+    provider_user_id = UnicodeAttribute(null=True, attr_name="providerUserId")
+    profile_image = UnicodeAttribute(null=True, attr_name="profileImage")
+    refresh_token_hash = UnicodeAttribute(null=True, attr_name="refreshTokenHash")
+    is_deleted = BooleanAttribute(default=False, attr_name="isDeleted")
+    deleted_at = UTCDateTimeAttribute(null=True, attr_name="deletedAt")
+    created_at = UTCDateTimeAttribute(attr_name="createdAt")
+
+
+class LoginItem(TableModel):
+    member_id = NumberAttribute(attr_name="memberId")
+
+
+class AnonymousMemberItem(TableModel):
+    """Stored twice: by the header string (find-or-create) and by the numeric id (display)."""
+
+    anonymous_id = NumberAttribute(attr_name="id")
+    header_id = UnicodeAttribute(attr_name="anonymousMemberId")
+    nickname = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute(attr_name="createdAt")
+
+
+class RateWindowItem(TableModel):
+    hits = NumberAttribute(default=0)
+    expires_at = TTLAttribute(attr_name=TTL_ATTRIBUTE)
+
+
+class ServiceItem(TableModel):
+    """A server-to-server client: only a SHA-256 of its api-key is stored."""
+
+    name = UnicodeAttribute()
+    api_key_hash = UnicodeAttribute(attr_name="apiKeyHash")
+    signing_secret = UnicodeAttribute(null=True, attr_name="signingSecret")
+    require_signature = BooleanAttribute(default=False, attr_name="requireSignature")
+
+
+class CompanyItem(TableModel):
+    company_id = NumberAttribute(attr_name="id")
+    name = UnicodeAttribute()
+    official_url = UnicodeAttribute(null=True, attr_name="officialUrl")
+    official_image_url = UnicodeAttribute(null=True, attr_name="officialImageUrl")
+    career_url = UnicodeAttribute(null=True, attr_name="careerUrl")
+    industry = UnicodeAttribute(null=True)
+    description = UnicodeAttribute(null=True)
+
+
+class ArticleItem(TableModel):
+    article_id = NumberAttribute(attr_name="id")
+    elastic_id = UnicodeAttribute(attr_name="elasticId")
+    company_id = NumberAttribute(attr_name="companyId")
+    title = UnicodeAttribute()
+    contents = UnicodeAttribute(null=True)
+    author = UnicodeAttribute(null=True)
+    reg_date = UnicodeAttribute(attr_name="regDate")  # yyyy-MM-dd
+    tech_article_url = UnicodeAttribute(attr_name="techArticleUrl")
+    thumbnail_url = UnicodeAttribute(null=True, attr_name="thumbnailUrl")
+    view_total_count = NumberAttribute(default=0, attr_name="viewTotalCount")
+    recommend_total_count = NumberAttribute(default=0, attr_name="recommendTotalCount")
+    comment_total_count = NumberAttribute(default=0, attr_name="commentTotalCount")
+    popular_score = NumberAttribute(default=0, attr_name="popularScore")
+    created_at = UTCDateTimeAttribute(attr_name="createdAt")
+
+
+class ArticleUrlItem(TableModel):
+    article_id = NumberAttribute(attr_name="articleId")
+
+
+class PickItem(TableModel):
+    pick_id = NumberAttribute(attr_name="id")
+    title = UnicodeAttribute()
+    member_id = NumberAttribute(attr_name="memberId")
+    content_status = UnicodeAttribute(attr_name="contentStatus")
+    vote_total_count = NumberAttribute(default=0, attr_name="voteTotalCount")
+    view_total_count = NumberAttribute(default=0, attr_name="viewTotalCount")
+    comment_total_count = NumberAttribute(default=0, attr_name="commentTotalCount")
+    popular_score = NumberAttribute(default=0, attr_name="popularScore")
+    blame_total_count = NumberAttribute(default=0, attr_name="blameTotalCount")
+    created_at = UTCDateTimeAttribute(attr_name="createdAt")
+
+
+class PickOptionItem(TableModel):
+    option_id = NumberAttribute(attr_name="id")
+    pick_id = NumberAttribute(attr_name="pickId")
+    option_type = UnicodeAttribute(attr_name="pickOptionType")
+    title = UnicodeAttribute()
+    contents = UnicodeAttribute(null=True)
+    vote_total_count = NumberAttribute(default=0, attr_name="voteTotalCount")
+
+
+class BlameTypeItem(TableModel):
+    blame_type_id = NumberAttribute(attr_name="id")
+    reason = UnicodeAttribute()
+    sort_order = NumberAttribute(attr_name="sortOrder")
+
+
+class SurveyItem(TableModel):
+    """The current exit survey: ``questions`` is a list of {id, title, content, sortOrder, options:[...]}."""
+
+    version_id = NumberAttribute(attr_name="surveyVersionId")
+    version_name = UnicodeAttribute(attr_name="versionName")
+    questions = JSONAttribute()
+
+
+class NicknameWordsItem(TableModel):
+    words = ListAttribute(of=UnicodeAttribute)
+
+
+def item_values(item: Model) -> dict[str, Any]:
+    """An item's attributes by Python name (for logs and tests)."""
+    return {name: getattr(item, name) for name in item.get_attributes()}
