@@ -70,6 +70,17 @@ class TableModel(Model):
     gsi4 = Gsi4()
     gsi5 = Gsi5()
 
+    @classmethod
+    def _get_connection(cls):  # type: ignore[override]
+        """Every model shares one DynamoDB client (PynamoDB would make one per model: slow cold starts)."""
+        table_connection = super()._get_connection()
+        shared = _shared_connection()
+        if table_connection.connection is not shared:
+            if cls.Meta.table_name not in shared._tables:
+                shared.add_meta_table(table_connection.connection.get_meta_table(cls.Meta.table_name))
+            table_connection.connection = shared
+        return table_connection
+
 
 def _subclasses(cls: type) -> list[type]:
     found = []
@@ -86,19 +97,23 @@ def bind(table_name: str, endpoint: str | None, region: str) -> None:
     TableModel.Meta.region = region
     for model in [TableModel, *_subclasses(TableModel)]:
         model._connection = None
-    global _transaction_connection
-    _transaction_connection = None
+    global _connection
+    _connection = None
 
 
-_transaction_connection: Connection | None = None
+_connection: Connection | None = None
+
+
+def _shared_connection() -> Connection:
+    global _connection
+    if _connection is None:
+        _connection = Connection(region=TableModel.Meta.region, host=TableModel.Meta.host, max_pool_connections=64)
+    return _connection
 
 
 def transaction() -> TransactWrite:
     """A write transaction on the bound table's endpoint (all-or-nothing, conditions checked together)."""
-    global _transaction_connection
-    if _transaction_connection is None:
-        _transaction_connection = Connection(region=TableModel.Meta.region, host=TableModel.Meta.host)
-    return TransactWrite(connection=_transaction_connection)
+    return TransactWrite(connection=_shared_connection())
 
 
 class CounterItem(TableModel):
