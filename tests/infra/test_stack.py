@@ -1,0 +1,38 @@
+"""The CDK stack, synthesized offline: every route of the route table reaches its group's function."""
+
+import aws_cdk as cdk
+from aws_cdk.assertions import Match, Template
+
+from devdevdev.stages import stage
+from infra import routes
+from infra.app import ApiStack
+
+
+def template() -> Template:
+    app = cdk.App()
+    return Template.from_stack(ApiStack(app, "test", stage("prod")))
+
+
+def test_every_route_of_the_table_is_on_the_http_api():
+    synthesized = template()
+    keys = {r["Properties"]["RouteKey"] for r in synthesized.find_resources("AWS::ApiGatewayV2::Route").values()}
+    assert keys == {route.route_key for route in routes.ROUTES}
+
+
+def test_table_is_on_demand_with_stream_ttl_and_protection_in_prod():
+    template().has_resource_properties(
+        "AWS::DynamoDB::GlobalTable",
+        {
+            "BillingMode": "PAY_PER_REQUEST",
+            "StreamSpecification": {"StreamViewType": "NEW_AND_OLD_IMAGES"},
+            "TimeToLiveSpecification": {"AttributeName": "expiresAt", "Enabled": True},
+            "Replicas": Match.array_with([Match.object_like({"DeletionProtectionEnabled": True})]),
+        },
+    )
+
+
+def test_cors_comes_from_the_stage():
+    template().has_resource_properties(
+        "AWS::ApiGatewayV2::Api",
+        {"CorsConfiguration": Match.object_like({"AllowOrigins": list(stage("prod").cors_allowed_origins), "AllowCredentials": True})},
+    )
