@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-
 from devdevdev.api.app import create_resolver, error_response, handle, logger, ok, scope
 from devdevdev.api.cookies import CookieJar
 from devdevdev.api.errors import Errors

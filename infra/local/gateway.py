@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
+from devdevdev.api.envelope import failure, to_json
+from devdevdev.api.errors import Errors
+from devdevdev.stages import CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE_SECONDS
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 
-from devdevdev.api.envelope import failure, to_json
-from devdevdev.api.errors import Errors
-from devdevdev.stages import CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE_SECONDS
 from infra import routes
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -41,11 +41,11 @@ def main() -> int:
         os.environ["S3_ENDPOINT"] = f"http://127.0.0.1:{s3_port}"
 
         import uvicorn
-
         from devdevdev.clock import Clock
         from devdevdev.runtime import Runtime, use_runtime
         from devdevdev.settings import Settings
         from devdevdev.store.schema import ensure_table
+
         from infra.local.gateway import create_app
         from infra.local.seed import DEFAULT_CRAWLER_KEY, seed
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from pynamodb.exceptions import PutError
-
 from devdevdev.auth.tokens import ROLE_ADMIN, ROLE_USER, SOCIAL_KAKAO
 from devdevdev.runtime import Runtime
 from devdevdev.services.auth import TEST_ADMIN_EMAIL, TEST_USER_EMAIL
@@ -25,6 +23,7 @@ from devdevdev.store.models import (
     SurveyItem,
     TableModel,
 )
+from pynamodb.exceptions import PutError
 
 CRAWLER_SERVICE = "devdevdev-crawler"
 DEFAULT_CRAWLER_KEY = "local-crawler-key"

@@ -2,8 +2,8 @@
 
 import aws_cdk as cdk
 from aws_cdk.assertions import Match, Template
-
 from devdevdev.stages import stage
+
 from infra import routes
 from infra.app import ApiStack
 

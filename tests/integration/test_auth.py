@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import jwt
 import pytest
-
 from devdevdev.settings import LOCAL_JWT_SECRET
+
 from tests.conftest import BASE, bearer, fail, make_client, tokens
 
 pytestmark = pytest.mark.integration

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import pytest
-
 from devdevdev.api.errors import ApiError
 from devdevdev.api.request import HttpRequest
 from devdevdev.auth.identity import Caller
+
 from infra import routes
 from tests.conftest import BASE, build_runtime, fail, make_client
 

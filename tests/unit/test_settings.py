@@ -1,7 +1,6 @@
 """Stage settings: defaults per stage, environment overrides, refusals."""
 
 import pytest
-
 from devdevdev.settings import Settings
 from devdevdev.stages import STAGES
 

@@ -5,10 +5,10 @@ from datetime import timedelta
 
 import jwt
 import pytest
-
 from devdevdev.api.errors import ApiError
 from devdevdev.auth.tokens import TokenClaims, TokenService
 from devdevdev.clock import FixedClock
+
 from tests.conftest import NOW
 
 KEY = base64.b64decode(base64.b64encode(b"k" * 48))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from devdevdev.api.errors import ErrorSpec, Errors
+from devdevdev.api.errors import Errors, ErrorSpec
 from devdevdev.api.request import HttpRequest
 from devdevdev.auth.tokens import TokenClaims
 from devdevdev.store.members import AnonymousMember, Member
