@@ -76,7 +76,7 @@ def start_dynamodb(port: int, data_dir: Path | None = None) -> subprocess.Popen:
     )
     try:
         _wait_for_port(port, process)
-    except Exception:
+    except BaseException:  # Ctrl-C included: never leave the JVM behind, then re-raise
         process.kill()
         raise
     return process
