@@ -104,8 +104,12 @@ def seed(runtime: Runtime, crawler_api_key: str = DEFAULT_CRAWLER_KEY) -> None:
     """Write the demo data; safe to run on every start."""
     now = runtime.clock.now()
     members = runtime.members
-    user, _ = members.create(email=TEST_USER_EMAIL, social_type=SOCIAL_KAKAO, role=ROLE_USER, nickname="댑댑이_User", name="장세웅", now=now)
-    members.create(email=TEST_ADMIN_EMAIL, social_type=SOCIAL_KAKAO, role=ROLE_ADMIN, nickname="댑댑이_Admin", name="유소영", now=now)
+    test_accounts = ((TEST_USER_EMAIL, ROLE_USER, "댑댑이_User", "장세웅"), (TEST_ADMIN_EMAIL, ROLE_ADMIN, "댑댑이_Admin", "유소영"))
+    for email, role, nickname, name in test_accounts:
+        if members.find_by_login(SOCIAL_KAKAO, email) is None:
+            members.create(email=email, social_type=SOCIAL_KAKAO, role=role, nickname=nickname, name=name, now=now)
+    user = members.find_by_login(SOCIAL_KAKAO, TEST_USER_EMAIL)
+    assert user is not None
 
     for company_id, name, official, blog, industry in COMPANIES:
         _create(

@@ -55,12 +55,10 @@ def refresh(runtime: Runtime, jar: CookieJar, has_cookies: bool, cookies: dict[s
     member = runtime.members.find_by_login(claims.social_type, claims.email)
     if member is None:
         raise Errors.MEMBER_NOT_FOUND.error()
-    presented = token_hash(token)
-    if runtime.members.refresh_token_hash(member.id) != presented:
-        raise ApiError(Errors.INVALID_REFRESH_TOKEN, cookies=clear)
     pair = runtime.tokens.issue(TokenClaims(member.email, member.social_type, member.role))
-    # Conditional on the presented token still being current: two concurrent refreshes cannot both win.
-    if not runtime.members.replace_refresh_token(member.id, token_hash(pair.refresh_token), expected_hash=presented):
+    # One conditional write both checks that the presented token is the current one (not reused, not revoked) and
+    # rotates it, so two concurrent refreshes with the same token cannot both win.
+    if not runtime.members.replace_refresh_token(member.id, token_hash(pair.refresh_token), expected_hash=token_hash(token)):
         raise ApiError(Errors.INVALID_REFRESH_TOKEN, cookies=clear)
     return Refreshed(pair, jar.tokens(pair.access_token, pair.refresh_token))
 

@@ -105,10 +105,9 @@ class MemberRepository:
         provider_user_id: str | None = None,
         member_id: int | None = None,
     ) -> tuple[Member, bool]:
-        """Create the member of a login, or return the one that already exists. Returns (member, created)."""
-        existing = self.find_by_login(social_type, email)
-        if existing is not None:
-            return existing, False
+        """Create the member of a login. Returns (member, created): when the login already has a live member (a
+        concurrent sign-up, or a caller that did not look first), that member and False. Callers look the login up
+        first (:meth:`find_by_login`), so the common path spends no id and no transaction."""
         new_id = member_id if member_id is not None else self._ids.next_id("member")
         member = MemberItem(
             *keys.member(new_id),
@@ -151,11 +150,6 @@ class MemberRepository:
                 return False
             raise
         return True
-
-    def refresh_token_hash(self, member_id: int) -> str | None:
-        """The hash of the member's current refresh token, None when revoked."""
-        item = self._item(member_id)
-        return None if item is None or item.is_deleted else item.refresh_token_hash
 
     def revoke_refresh_token(self, member_id: int) -> None:
         """Forget the current refresh token: the next refresh with it is refused."""
