@@ -14,14 +14,13 @@ from functools import cached_property
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from devdevdev.api.errors import Errors, bad_request
+from devdevdev.api.errors import bad_request
 from devdevdev.api.timefmt import SEOUL
 
 E = TypeVar("E", bound=Enum)
 
 # Ids are JavaScript-safe integers; a cursor above any id (the client sends Long.MAX_VALUE) means "first page".
 MAX_SAFE_ID = 2**53 - 1
-LONG_MAX = 2**63 - 1
 
 
 class HttpRequest:
@@ -189,5 +188,3 @@ def require(value: Any, error: Callable[[], Exception]) -> Any:
         raise error()
     return value
 
-
-__all__ = ["HttpRequest", "parse_int", "parse_enum", "page_size", "cursor_id", "require", "Errors", "LONG_MAX"]

@@ -6,8 +6,6 @@ table name and the DynamoDB Local endpoint differ per stage and per test).
 
 from __future__ import annotations
 
-from typing import Any
-
 from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
@@ -233,7 +231,3 @@ class SurveyItem(TableModel):
 class NicknameWordsItem(TableModel):
     words = ListAttribute(of=UnicodeAttribute)
 
-
-def item_values(item: Model) -> dict[str, Any]:
-    """An item's attributes by Python name (for logs and tests)."""
-    return {name: getattr(item, name) for name in item.get_attributes()}
