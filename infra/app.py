@@ -30,7 +30,9 @@ class ApiStack(cdk.Stack):
             partition_key=dynamodb.Attribute(name=PARTITION_KEY, type=dynamodb.AttributeType.STRING),
             sort_key=dynamodb.Attribute(name=SORT_KEY, type=dynamodb.AttributeType.STRING),
             billing=dynamodb.Billing.on_demand(),
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(point_in_time_recovery_enabled=True),
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
             dynamo_stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
             time_to_live_attribute=TTL_ATTRIBUTE,
             deletion_protection=config.deletion_protection,
@@ -44,7 +46,10 @@ class ApiStack(cdk.Stack):
             ],
         )
         layer = lambda_.LayerVersion(
-            self, "SharedLayer", code=lambda_.Code.from_asset("layers/shared"), compatible_runtimes=[lambda_.Runtime.PYTHON_3_12]
+            self,
+            "SharedLayer",
+            code=lambda_.Code.from_asset("layers/shared"),
+            compatible_runtimes=[lambda_.Runtime.PYTHON_3_12],
         )
         api = apigw.HttpApi(
             self,
@@ -77,7 +82,9 @@ class ApiStack(cdk.Stack):
             api.add_routes(
                 path=route.path,
                 methods=[apigw.HttpMethod(route.method)],
-                integration=integrations.HttpLambdaIntegration(f"{route.method}{route.path}".replace("/", "-"), functions[route.group]),
+                integration=integrations.HttpLambdaIntegration(
+                    f"{route.method}{route.path}".replace("/", "-"), functions[route.group]
+                ),
             )
         cdk.CfnOutput(self, "ApiUrl", value=api.api_endpoint)
 

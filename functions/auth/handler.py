@@ -101,9 +101,7 @@ def callback() -> Response:
         redirect_uri=_redirect_uri(),
     )
     logger.info("social login succeeded")
-    return Response(
-        status_code=302, headers={"Location": current.runtime.settings.frontend_url}, cookies=cookies
-    )
+    return Response(status_code=302, headers={"Location": current.runtime.settings.frontend_url}, cookies=cookies)
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

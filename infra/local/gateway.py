@@ -31,7 +31,13 @@ from starlette.routing import Route as StarletteRoute
 from infra import routes
 
 ROOT = Path(__file__).resolve().parents[2]
-TEXT_TYPES = ("text/", "application/json", "application/xml", "application/x-www-form-urlencoded", "application/javascript")
+TEXT_TYPES = (
+    "text/",
+    "application/json",
+    "application/xml",
+    "application/x-www-form-urlencoded",
+    "application/javascript",
+)
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
@@ -64,7 +70,11 @@ class InstancePool:
 
     def _load(self) -> Handler:
         self._created += 1
-        name = f"functions.{self.group}.handler" if self._created == 1 else f"functions.{self.group}.handler_{self._created}"
+        name = (
+            f"functions.{self.group}.handler"
+            if self._created == 1
+            else f"functions.{self.group}.handler_{self._created}"
+        )
         spec = importlib.util.spec_from_file_location(name, self._path)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
@@ -159,7 +169,13 @@ class Gateway:
     def __init__(self, allowed_origins: tuple[str, ...]) -> None:
         self.allowed_origins = set(allowed_origins)
         self.pools = {group: InstancePool(group) for group in {r.group for r in routes.ROUTES}}
-        self.app = Starlette(routes=[StarletteRoute("/{path:path}", self.dispatch, methods=["GET", "POST", "PATCH", "DELETE", "PUT", "OPTIONS", "HEAD"])])
+        self.app = Starlette(
+            routes=[
+                StarletteRoute(
+                    "/{path:path}", self.dispatch, methods=["GET", "POST", "PATCH", "DELETE", "PUT", "OPTIONS", "HEAD"]
+                )
+            ]
+        )
 
     def _cors(self, request: Request, response: Response, preflight: bool = False) -> Response:
         origin = request.headers.get("origin")
@@ -180,7 +196,9 @@ class Gateway:
         if found is None:
             error = Errors.ROUTE_NOT_FOUND
             body = to_json(failure(error.message, error.code))
-            return self._cors(request, Response(body, status_code=error.status, media_type="application/json;charset=UTF-8"))
+            return self._cors(
+                request, Response(body, status_code=error.status, media_type="application/json;charset=UTF-8")
+            )
         route, path_parameters = found
         event = build_event(request, await request.body(), route, path_parameters)
         result = await run_in_threadpool(self.pools[route.group].invoke, event)

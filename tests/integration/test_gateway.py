@@ -18,13 +18,20 @@ ORIGIN = "http://127.0.0.1:3000"
 def test_preflight_from_the_web_client_is_answered_without_auth(client):
     response = client.options(
         f"{BASE}/logout",
-        headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization"},
+        headers={
+            "Origin": ORIGIN,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization",
+        },
     )
     assert response.status_code == 204
     assert response.headers["access-control-allow-origin"] == ORIGIN
     assert response.headers["access-control-allow-credentials"] == "true"
     assert response.headers["access-control-allow-methods"] == "GET,POST,PATCH,DELETE"
-    assert response.headers["access-control-allow-headers"] == "authorization,anonymous-member-id,content-type,service-name,api-key,timezone"
+    assert (
+        response.headers["access-control-allow-headers"]
+        == "authorization,anonymous-member-id,content-type,service-name,api-key,timezone"
+    )
 
 
 def test_errors_carry_cors_headers_too(client):
@@ -35,7 +42,9 @@ def test_errors_carry_cors_headers_too(client):
 
 
 def test_an_origin_outside_the_stage_gets_no_cors_headers(client):
-    response = client.options(f"{BASE}/logout", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+    response = client.options(
+        f"{BASE}/logout", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+    )
     assert "access-control-allow-origin" not in response.headers
 
 
@@ -48,7 +57,10 @@ def test_rate_limit_answers_429_after_the_limit_and_counts_per_client(settings_e
     statuses = [client.get(f"{BASE}/token/test/user").status_code for _ in range(3)]
     assert statuses == [200, 200, 200]
     limited = client.get(f"{BASE}/token/test/user")
-    assert (limited.status_code, limited.json()) == (429, fail("너무 많은 요청을 했습니다. 잠시 후 다시 시도해 주세요.", 429))
+    assert (limited.status_code, limited.json()) == (
+        429,
+        fail("너무 많은 요청을 했습니다. 잠시 후 다시 시도해 주세요.", 429),
+    )
     # Another browser behind the same address (another _ga cookie) has a budget of its own.
     other = client.get(f"{BASE}/token/test/user", headers={"Cookie": "_ga=GA1.1.99.99"})
     assert other.status_code == 200
@@ -69,7 +81,11 @@ def test_rate_limit_holds_across_instances_under_concurrency(settings_env):
 
 
 def event(headers=None, path=f"{BASE}/picks"):
-    return {"rawPath": path, "headers": headers or {}, "requestContext": {"http": {"method": "GET", "sourceIp": "127.0.0.1"}}}
+    return {
+        "rawPath": path,
+        "headers": headers or {},
+        "requestContext": {"http": {"method": "GET", "sourceIp": "127.0.0.1"}},
+    }
 
 
 def caller(runtime, headers=None):
@@ -143,8 +159,17 @@ def test_multipart_and_binary_bodies_arrive_base64_encoded(runtime):
 
     from infra.local.gateway import build_event
 
-    scope = {"type": "http", "method": "POST", "path": f"{BASE}/logout", "raw_path": b"", "query_string": b"a=1&a=2",
-             "headers": [(b"content-type", b"multipart/form-data; boundary=x"), (b"cookie", b"a=1; b=2")], "client": ("127.0.0.1", 1), "scheme": "http", "server": ("127.0.0.1", 8080)}
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": f"{BASE}/logout",
+        "raw_path": b"",
+        "query_string": b"a=1&a=2",
+        "headers": [(b"content-type", b"multipart/form-data; boundary=x"), (b"cookie", b"a=1; b=2")],
+        "client": ("127.0.0.1", 1),
+        "scheme": "http",
+        "server": ("127.0.0.1", 8080),
+    }
     built = build_event(Request(scope), b"\x89PNG", routes.ROUTES[3], {})
     assert built["isBase64Encoded"] is True and built["body"] == "iVBORw=="
     assert built["cookies"] == ["a=1", "b=2"]

@@ -18,7 +18,11 @@ class FakeProvider:
     """Token and user-info endpoints; ``profile`` is what user-info answers."""
 
     def __init__(self) -> None:
-        self.profile: dict = {"id": 4242, "kakao_account": {"email": "new.member@kakao.com"}, "properties": {"nickname": "홍길동"}}
+        self.profile: dict = {
+            "id": 4242,
+            "kakao_account": {"email": "new.member@kakao.com"},
+            "properties": {"nickname": "홍길동"},
+        }
         self.token_requests: list[dict] = []
         self.fail_token = False
         provider = self
@@ -109,8 +113,13 @@ def test_first_login_creates_a_member_and_hands_over_the_tokens(login_client, pr
     assert response.headers["location"] == "http://localhost:3000/home"
     cookies = cookies_of(response)
     assert set(cookies) == {
-        "DEVDEVDEV_ACCESS_TOKEN", "DEVDEVDEV_REFRESH_TOKEN", "DEVDEVDEV_LOGIN_STATUS", "DEVDEVDEV_MEMBER_NICKNAME",
-        "DEVDEVDEV_MEMBER_EMAIL", "DEVDEVDEV_MEMBER_IS_ADMIN", "DEVDEVDEV_MEMBER_IS_NEW",
+        "DEVDEVDEV_ACCESS_TOKEN",
+        "DEVDEVDEV_REFRESH_TOKEN",
+        "DEVDEVDEV_LOGIN_STATUS",
+        "DEVDEVDEV_MEMBER_NICKNAME",
+        "DEVDEVDEV_MEMBER_EMAIL",
+        "DEVDEVDEV_MEMBER_IS_ADMIN",
+        "DEVDEVDEV_MEMBER_IS_NEW",
     }
     assert "HttpOnly" in cookies["DEVDEVDEV_REFRESH_TOKEN"]
     assert value(cookies["DEVDEVDEV_LOGIN_STATUS"]) == "active"
@@ -120,11 +129,16 @@ def test_first_login_creates_a_member_and_hands_over_the_tokens(login_client, pr
     words = unquote(value(cookies["DEVDEVDEV_MEMBER_NICKNAME"])).split(" ")
     assert len(words) == 3  # <부사> <형용사> <명사> from the dictionary
     assert provider.token_requests[-1] == {
-        "grant_type": "authorization_code", "client_id": "client-1", "client_secret": "secret-1",
-        "redirect_uri": f"http://127.0.0.1:8080{BASE}/login/oauth2/code/kakao", "code": "good-code",
+        "grant_type": "authorization_code",
+        "client_id": "client-1",
+        "client_secret": "secret-1",
+        "redirect_uri": f"http://127.0.0.1:8080{BASE}/login/oauth2/code/kakao",
+        "code": "good-code",
     }
     login_client.cookies.clear()
-    assert login_client.post(f"{BASE}/logout", headers=bearer(value(cookies["DEVDEVDEV_ACCESS_TOKEN"]))).status_code == 200
+    assert (
+        login_client.post(f"{BASE}/logout", headers=bearer(value(cookies["DEVDEVDEV_ACCESS_TOKEN"]))).status_code == 200
+    )
 
 
 def test_second_login_finds_the_same_member(login_client):
@@ -136,7 +150,10 @@ def test_second_login_finds_the_same_member(login_client):
 
 
 def assert_login_failed(response):
-    assert (response.status_code, response.json()) == (503, fail("소셜 로그인에 실패하였습니다. 관리자에게 문의 주세요.", 503))
+    assert (response.status_code, response.json()) == (
+        503,
+        fail("소셜 로그인에 실패하였습니다. 관리자에게 문의 주세요.", 503),
+    )
     assert value(cookies_of(response)["DEVDEVDEV_LOGIN_STATUS"]) == "inactive"
 
 

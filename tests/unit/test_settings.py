@@ -19,11 +19,22 @@ def test_production_needs_a_secret_and_has_no_test_tokens():
         Settings.from_env({"STAGE": "prod"})
     settings = Settings.from_env({"STAGE": "prod", "JWT_SECRET": "a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5"})
     assert settings.test_tokens_enabled is False
-    assert (settings.cookie_domain, settings.cookie_secure, settings.cookie_same_site) == ("devdevdev.co.kr", True, "None")
+    assert (settings.cookie_domain, settings.cookie_secure, settings.cookie_same_site) == (
+        "devdevdev.co.kr",
+        True,
+        "None",
+    )
 
 
 def test_environment_overrides_the_stage():
-    settings = Settings.from_env({"STAGE": "local", "RATE_LIMIT_PER_MINUTE": "7", "CORS_ALLOWED_ORIGINS": "https://a.example, https://b.example", "ACCESS_TOKEN_TTL_SECONDS": "60"})
+    settings = Settings.from_env(
+        {
+            "STAGE": "local",
+            "RATE_LIMIT_PER_MINUTE": "7",
+            "CORS_ALLOWED_ORIGINS": "https://a.example, https://b.example",
+            "ACCESS_TOKEN_TTL_SECONDS": "60",
+        }
+    )
     assert settings.rate_limit_per_minute == 7
     assert settings.cors_allowed_origins == ("https://a.example", "https://b.example")
     assert settings.access_token_ttl_seconds == 60

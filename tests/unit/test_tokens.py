@@ -39,7 +39,9 @@ def test_refresh_tokens_issued_in_the_same_second_differ():
 
 
 def test_refresh_token_lives_seven_days():
-    payload = jwt.decode(service().issue(CLAIMS).refresh_token, KEY, algorithms=["HS256"], options={"verify_exp": False})
+    payload = jwt.decode(
+        service().issue(CLAIMS).refresh_token, KEY, algorithms=["HS256"], options={"verify_exp": False}
+    )
     assert payload["exp"] - payload["iat"] == 604800
 
 
@@ -85,7 +87,16 @@ def test_not_yet_expired_one_second_before():
 
 
 def test_other_algorithm_is_unsupported():
-    token = jwt.encode({"email": "a@b.c", "socialType": "KAKAO", "role": "ROLE_USER", "exp": int((NOW + timedelta(hours=1)).timestamp())}, KEY, "HS512")
+    token = jwt.encode(
+        {
+            "email": "a@b.c",
+            "socialType": "KAKAO",
+            "role": "ROLE_USER",
+            "exp": int((NOW + timedelta(hours=1)).timestamp()),
+        },
+        KEY,
+        "HS512",
+    )
     expect_401(token, "지원하지 않는 JWT 입니다.")
 
 

@@ -101,7 +101,9 @@ def handle(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any, run
     runtime = runtime or get_runtime()
     request = HttpRequest(event)
     try:
-        if not runtime.rate_limiter.hit(client_key(request.source_ip, request.cookies.get("_ga")), runtime.clock.epoch_seconds()):
+        if not runtime.rate_limiter.hit(
+            client_key(request.source_ip, request.cookies.get("_ga")), runtime.clock.epoch_seconds()
+        ):
             raise Errors.TOO_MANY_REQUESTS.error()
         claims = None
         if not security.skips_jwt(request.path):

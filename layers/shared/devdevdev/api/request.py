@@ -187,4 +187,3 @@ def require(value: Any, error: Callable[[], Exception]) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise error()
     return value
-

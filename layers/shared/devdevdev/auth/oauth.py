@@ -51,7 +51,9 @@ class StateSigner:
         if not state:
             raise OAuthFailure("missing state")
         try:
-            claims = jwt.decode(state, self._key, algorithms=["HS256"], audience=STATE_AUDIENCE, options={"verify_exp": False})
+            claims = jwt.decode(
+                state, self._key, algorithms=["HS256"], audience=STATE_AUDIENCE, options={"verify_exp": False}
+            )
         except jwt.PyJWTError as error:
             raise OAuthFailure(f"bad state: {error}") from None
         if int(claims.get("exp", 0)) <= self._clock.epoch_seconds():

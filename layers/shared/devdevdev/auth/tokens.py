@@ -58,10 +58,20 @@ class TokenService:
     def issue(self, claims: TokenClaims) -> TokenPair:
         """A new access and refresh token for the same claims."""
         now = self._clock.now()
-        body = {"email": claims.email, "socialType": claims.social_type, "role": claims.role, "iat": int(now.timestamp())}
+        body = {
+            "email": claims.email,
+            "socialType": claims.social_type,
+            "role": claims.role,
+            "iat": int(now.timestamp()),
+        }
         access = dict(body, exp=int((now + timedelta(seconds=self._access_ttl)).timestamp()))
-        refresh = dict(body, exp=int((now + timedelta(seconds=self._refresh_ttl)).timestamp()), jti=secrets.token_hex(8))
-        return TokenPair(jwt.encode(access, self._key, ALGORITHM, headers={"typ": None}), jwt.encode(refresh, self._key, ALGORITHM, headers={"typ": None}))
+        refresh = dict(
+            body, exp=int((now + timedelta(seconds=self._refresh_ttl)).timestamp()), jti=secrets.token_hex(8)
+        )
+        return TokenPair(
+            jwt.encode(access, self._key, ALGORITHM, headers={"typ": None}),
+            jwt.encode(refresh, self._key, ALGORITHM, headers={"typ": None}),
+        )
 
     def verify(self, token: str) -> TokenClaims:
         """The claims of a valid token; otherwise the contract's 401 (bad signature, expired, unsupported)."""

@@ -58,7 +58,9 @@ def refresh(runtime: Runtime, jar: CookieJar, has_cookies: bool, cookies: dict[s
     pair = runtime.tokens.issue(TokenClaims(member.email, member.social_type, member.role))
     # One conditional write both checks that the presented token is the current one (not reused, not revoked) and
     # rotates it, so two concurrent refreshes with the same token cannot both win.
-    if not runtime.members.replace_refresh_token(member.id, token_hash(pair.refresh_token), expected_hash=token_hash(token)):
+    if not runtime.members.replace_refresh_token(
+        member.id, token_hash(pair.refresh_token), expected_hash=token_hash(token)
+    ):
         raise ApiError(Errors.INVALID_REFRESH_TOKEN, cookies=clear)
     return Refreshed(pair, jar.tokens(pair.access_token, pair.refresh_token))
 

@@ -21,7 +21,10 @@ class NicknameDictionary:
 
     def random_nickname(self) -> str | None:
         """``<부사> <형용사> <명사>``, or None when a word type has no words."""
-        items = {item.sk: list(item.words or []) for item in NicknameWordsItem.batch_get([keys.nickname_words(t) for t in WORD_TYPES])}
+        items = {
+            item.sk: list(item.words or [])
+            for item in NicknameWordsItem.batch_get([keys.nickname_words(t) for t in WORD_TYPES])
+        }
         chosen = []
         for word_type in WORD_TYPES:
             words = items.get(word_type) or []

@@ -27,7 +27,9 @@ def api_key_hash(api_key: str) -> str:
 class ServiceRepository:
     """Registers services and checks their keys in constant time."""
 
-    def put(self, name: str, api_key: str, *, signing_secret: str | None = None, require_signature: bool = False) -> None:
+    def put(
+        self, name: str, api_key: str, *, signing_secret: str | None = None, require_signature: bool = False
+    ) -> None:
         """Create or replace a service's key (the key itself is not stored)."""
         ServiceItem(
             *keys.service(name),
