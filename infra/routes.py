@@ -35,8 +35,8 @@ def _routes(group: str, *entries: tuple[str, str]) -> list[Route]:
     return [Route(method, BASE + path, group) for method, path in entries]
 
 
-ROUTES: tuple[Route, ...] = tuple(
-    _routes(
+ROUTES: tuple[Route, ...] = (
+    *_routes(
         "auth",
         ("POST", "/token/refresh"),
         ("GET", "/token/test/user"),
@@ -44,7 +44,24 @@ ROUTES: tuple[Route, ...] = tuple(
         ("POST", "/logout"),
         ("GET", "/oauth2/authorization/kakao"),
         ("GET", "/login/oauth2/code/kakao"),
-    )
+    ),
+    *_routes(
+        "picks",
+        ("GET", "/picks"),
+        ("POST", "/picks"),
+        ("POST", "/picks/vote"),
+        ("POST", "/picks/image"),
+        ("POST", "/picks/image/upload-url"),
+        ("DELETE", "/picks/image/{pickOptionImageId}"),
+        ("GET", "/picks/{pickId}"),
+        ("PATCH", "/picks/{pickId}"),
+        ("DELETE", "/picks/{pickId}"),
+        ("PATCH", "/picks/{pickId}/status"),
+    ),
+    *_routes(
+        "mypage",
+        ("GET", "/mypage/picks"),
+    ),
 )
 
 

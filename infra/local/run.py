@@ -43,6 +43,7 @@ def main() -> int:
         import uvicorn
         from devdevdev.clock import Clock
         from devdevdev.runtime import Runtime, use_runtime
+        from devdevdev.services.pick_images import expire_unattached
         from devdevdev.settings import Settings
         from devdevdev.store.schema import ensure_table
 
@@ -55,6 +56,9 @@ def main() -> int:
         runtime = Runtime(settings, Clock())
         use_runtime(runtime)
         seed(runtime, os.environ.get("CRAWLER_API_KEY", DEFAULT_CRAWLER_KEY))
+        expired = expire_unattached(runtime)  # in AWS the TTL and the bucket's lifecycle rule do this
+        if expired:
+            print(f"Deleted {expired} expired unattached image upload(s).")
         print(f"devdevdev local stack: http://127.0.0.1:{port}/devdevdev/api/v1  (data in {data_dir}; Ctrl-C stops)")
         uvicorn.run(create_app(settings.cors_allowed_origins), host="127.0.0.1", port=port, log_level="info")
     except KeyboardInterrupt:

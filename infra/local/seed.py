@@ -5,6 +5,7 @@ Fixed ids for reference and demo items (written only if absent), natural keys fo
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, date, datetime, timedelta
 
 from devdevdev.auth.tokens import ROLE_ADMIN, ROLE_USER, SOCIAL_KAKAO
@@ -18,11 +19,11 @@ from devdevdev.store.models import (
     BlameTypeItem,
     CompanyItem,
     NicknameWordsItem,
-    PickItem,
-    PickOptionItem,
     SurveyItem,
     TableModel,
 )
+from devdevdev.store.picks import APPROVAL, FIRST, SECOND, OptionDraft
+from devdevdev.store.transactions import ConditionFailed
 from pynamodb.exceptions import PutError
 
 CRAWLER_SERVICE = "devdevdev-crawler"
@@ -37,7 +38,12 @@ COMPANIES = [
 ]
 
 ARTICLES = [
-    (1, 1, "스프링 배치로 대용량 정산 처리하기", "스프링 배치의 청크 지향 처리와 파티셔닝으로 정산 데이터를 나눠 처리한 경험을 공유합니다."),
+    (
+        1,
+        1,
+        "스프링 배치로 대용량 정산 처리하기",
+        "스프링 배치의 청크 지향 처리와 파티셔닝으로 정산 데이터를 나눠 처리한 경험을 공유합니다.",
+    ),
     (2, 1, "Kotlin 코루틴 도입기", "코루틴으로 비동기 코드를 단순하게 만든 과정과 주의할 점을 정리했습니다."),
     (3, 2, "카프카 컨슈머 지연 줄이기", "카프카 컨슈머 랙을 모니터링하고 파티션 재분배로 지연을 줄인 사례입니다."),
     (4, 2, "자바 가상 스레드 성능 측정", "자바 21의 가상 스레드를 실제 서비스에 적용하고 처리량을 측정했습니다."),
@@ -104,7 +110,10 @@ def seed(runtime: Runtime, crawler_api_key: str = DEFAULT_CRAWLER_KEY) -> None:
     """Write the demo data; safe to run on every start."""
     now = runtime.clock.now()
     members = runtime.members
-    test_accounts = ((TEST_USER_EMAIL, ROLE_USER, "댑댑이_User", "장세웅"), (TEST_ADMIN_EMAIL, ROLE_ADMIN, "댑댑이_Admin", "유소영"))
+    test_accounts = (
+        (TEST_USER_EMAIL, ROLE_USER, "댑댑이_User", "장세웅"),
+        (TEST_ADMIN_EMAIL, ROLE_ADMIN, "댑댑이_Admin", "유소영"),
+    )
     for email, role, nickname, name in test_accounts:
         if members.find_by_login(SOCIAL_KAKAO, email) is None:
             members.create(email=email, social_type=SOCIAL_KAKAO, role=role, nickname=nickname, name=name, now=now)
@@ -147,36 +156,41 @@ def seed(runtime: Runtime, crawler_api_key: str = DEFAULT_CRAWLER_KEY) -> None:
             _create(ArticleUrlItem(*keys.article_url(url), article_id=article_id))
     runtime.ids.reserve_up_to("article", len(ARTICLES))
 
-    status = "APPROVAL"
     for pick_id, title, (first, second) in PICKS:
-        _create(
-            PickItem(
-                *keys.pick(pick_id),
+        options = (
+            OptionDraft(FIRST, pick_id * 2 - 1, first, f"{first}을(를) 고른 이유를 댓글로 알려주세요.", ()),
+            OptionDraft(SECOND, pick_id * 2, second, None, ()),
+        )
+        with contextlib.suppress(ConditionFailed):  # already there
+            runtime.picks.create(
                 pick_id=pick_id,
                 title=title,
                 member_id=user.id,
-                content_status=status,
-                created_at=EPOCH + timedelta(hours=pick_id),
-            )
-        )
-        for offset, (option_type, option_title) in enumerate((("firstPickOption", first), ("secondPickOption", second))):
-            option_id = pick_id * 2 - 1 + offset
-            _create(
-                PickOptionItem(
-                    *keys.pick_option(pick_id, option_type),
-                    option_id=option_id,
-                    pick_id=pick_id,
-                    option_type=option_type,
-                    title=option_title,
-                )
+                status=APPROVAL,
+                options=options,
+                now=EPOCH + timedelta(hours=pick_id),
             )
     runtime.ids.reserve_up_to("pick", len(PICKS))
     runtime.ids.reserve_up_to("pick_option", len(PICKS) * 2)
 
     for blame_type_id, reason, sort_order in BLAME_TYPES:
-        _create(BlameTypeItem(*keys.blame_type(sort_order, blame_type_id), blame_type_id=blame_type_id, reason=reason, sort_order=sort_order))
+        _create(
+            BlameTypeItem(
+                *keys.blame_type(sort_order, blame_type_id),
+                blame_type_id=blame_type_id,
+                reason=reason,
+                sort_order=sort_order,
+            )
+        )
 
-    _create(SurveyItem(*keys.current_survey(), version_id=SURVEY["surveyVersionId"], version_name=SURVEY["versionName"], questions=SURVEY["questions"]))
+    _create(
+        SurveyItem(
+            *keys.current_survey(),
+            version_id=SURVEY["surveyVersionId"],
+            version_name=SURVEY["versionName"],
+            questions=SURVEY["questions"],
+        )
+    )
 
     for word_type, words in NICKNAME_WORDS.items():
         _create(NicknameWordsItem(*keys.nickname_words(word_type), words=words))

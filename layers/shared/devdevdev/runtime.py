@@ -8,10 +8,13 @@ from functools import cached_property
 from devdevdev.auth.tokens import TokenService
 from devdevdev.clock import Clock
 from devdevdev.settings import Settings, get_settings
+from devdevdev.storage.images import ImageStorage
 from devdevdev.store.dictionary import NicknameDictionary
 from devdevdev.store.ids import IdAllocator
 from devdevdev.store.members import AnonymousMemberRepository, MemberRepository
 from devdevdev.store.models import bind
+from devdevdev.store.pick_images import PickImageRepository
+from devdevdev.store.picks import PickRepository
 from devdevdev.store.ratelimit import RateLimiter
 from devdevdev.store.services import ServiceRepository
 
@@ -54,6 +57,19 @@ class Runtime:
     @cached_property
     def dictionary(self) -> NicknameDictionary:
         return NicknameDictionary()
+
+    @cached_property
+    def picks(self) -> PickRepository:
+        return PickRepository()
+
+    @cached_property
+    def pick_images(self) -> PickImageRepository:
+        return PickImageRepository()
+
+    @cached_property
+    def images(self) -> ImageStorage:
+        s = self.settings
+        return ImageStorage(s.images_bucket, s.region, s.s3_endpoint, s.images_public_url, key_prefix=s.stage)
 
 
 _current: Runtime | None = None

@@ -30,6 +30,10 @@ class Settings(BaseModel):
     dynamodb_endpoint: str | None = None
     s3_endpoint: str | None = None
     images_bucket: str = "devdevdev-images"
+    images_public_url: str | None = None  # a CDN in front of the bucket; default: the bucket's (or local S3's) URL
+    unattached_image_ttl_hours: int = Field(24, gt=0)
+    # What POST /picks/image accepts in one request: Lambda's 6 MB request payload, less base64's third.
+    inline_upload_max_bytes: int = Field(4 * 1024 * 1024, gt=0)
 
     jwt_secret: str = Field(repr=False)
     access_token_ttl_seconds: int = Field(1800, gt=0)
@@ -101,6 +105,9 @@ class Settings(BaseModel):
             "DYNAMODB_ENDPOINT": "dynamodb_endpoint",
             "S3_ENDPOINT": "s3_endpoint",
             "IMAGES_BUCKET": "images_bucket",
+            "IMAGES_PUBLIC_URL": "images_public_url",
+            "UNATTACHED_IMAGE_TTL_HOURS": "unattached_image_ttl_hours",
+            "INLINE_UPLOAD_MAX_BYTES": "inline_upload_max_bytes",
             "JWT_SECRET": "jwt_secret",
             "ACCESS_TOKEN_TTL_SECONDS": "access_token_ttl_seconds",
             "REFRESH_TOKEN_TTL_SECONDS": "refresh_token_ttl_seconds",
@@ -124,8 +131,13 @@ class Settings(BaseModel):
             if env.get(name, "") != "":
                 values[field_name] = env[name]
         if env.get("CORS_ALLOWED_ORIGINS"):
-            values["cors_allowed_origins"] = tuple(o.strip() for o in env["CORS_ALLOWED_ORIGINS"].split(",") if o.strip())
-        for secret_env, field_name in (("JWT_SECRET_ARN", "jwt_secret"), ("OAUTH_CLIENT_SECRET_ARN", "oauth_client_secret")):
+            values["cors_allowed_origins"] = tuple(
+                o.strip() for o in env["CORS_ALLOWED_ORIGINS"].split(",") if o.strip()
+            )
+        for secret_env, field_name in (
+            ("JWT_SECRET_ARN", "jwt_secret"),
+            ("OAUTH_CLIENT_SECRET_ARN", "oauth_client_secret"),
+        ):
             if env.get(secret_env) and field_name not in values:
                 values[field_name] = _secret_value(env[secret_env])
         if "jwt_secret" not in values:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from devdevdev.api.errors import Errors, ErrorSpec
 from devdevdev.api.request import HttpRequest
 from devdevdev.auth.tokens import TokenClaims
-from devdevdev.store.members import AnonymousMember, Member
+from devdevdev.store.members import Actor, AnonymousMember, Member
 
 if TYPE_CHECKING:
     from devdevdev.runtime import Runtime
@@ -87,6 +87,12 @@ class Caller:
         if not header_id or len(header_id) > ANONYMOUS_ID_MAX_LENGTH:
             raise Errors.ANONYMOUS_MEMBER_ID_INVALID.error()
         return self._runtime.anonymous.find_or_create(header_id, self._runtime.clock.now())
+
+    def actor(self) -> Actor:
+        """The member; without a token the anonymous member of the header (required: 400 without it)."""
+        if self.is_member:
+            return Actor(member_id=self.member_id)
+        return Actor(anonymous_id=self.anonymous().id)
 
     def optional_anonymous(self) -> AnonymousMember | None:
         """As :meth:`anonymous` when the header is present, else None (endpoints where it is optional)."""

@@ -14,10 +14,15 @@ class IdAllocator:
 
     def next_id(self, kind: str) -> int:
         """The next id of ``kind``."""
+        return self.next_ids(kind, 1)[0]
+
+    def next_ids(self, kind: str, count: int) -> list[int]:
+        """``count`` consecutive new ids of ``kind``, in one ``ADD``."""
         pk, sk = keys.counter(kind)
         item = CounterItem(pk, sk)
-        item.update(actions=[CounterItem.value.add(1)])
-        return int(item.value)
+        item.update(actions=[CounterItem.value.add(count)])
+        last = int(item.value)
+        return list(range(last - count + 1, last + 1))
 
     def reserve_up_to(self, kind: str, value: int) -> None:
         """Make sure later ids of ``kind`` are above ``value`` (after writing fixed ids, e.g. demo data)."""

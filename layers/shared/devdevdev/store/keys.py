@@ -11,7 +11,11 @@ Layout (PK / SK):
 - ``COMPANY#<id>`` / ``PROFILE``                 a company; GSI1 ``COMPANIES`` / id lists them id-descending
 - ``ARTICLE#<id>`` / ``ARTICLE``                 a tech article
 - ``ARTICLE_URL#<url>`` / ``ARTICLE_URL``        uniqueness of an article's URL → its id
-- ``PICK#<id>`` / ``PICK``                       a pick; ``PICK#<id>`` / ``OPTION#<type>`` its options
+- ``PICK#<id>`` / ``PICK``                       a pick with its two options (counters, images inline)
+- ``PICK#<id>`` / ``VOTE#<M|A><voter id>``       the one active vote of a member (M) or anonymous member (A)
+                                                 Everything that belongs to a pick lives in its partition, so
+                                                 deleting a pick is one Query plus batched deletes.
+- ``IMAGE#<id>`` / ``IMAGE``                     an uploaded pick option image (who uploaded it, its S3 key)
 - ``BLAME_TYPES`` / ``<sortOrder:06d>#<id>``     the blame reasons, in display order
 - ``SURVEY`` / ``CURRENT``                       the current exit-survey version (questions and options inline)
 - ``NICKNAME_WORDS`` / ``<ADVERB|ADJECTIVE|NOUN>`` the random-nickname dictionary, one item per word type
@@ -67,8 +71,34 @@ def pick(pick_id: int) -> tuple[str, str]:
     return f"PICK#{pick_id}", "PICK"
 
 
-def pick_option(pick_id: int, option_type: str) -> tuple[str, str]:
-    return f"PICK#{pick_id}", f"OPTION#{option_type}"
+def pick_partition(pick_id: int) -> str:
+    return f"PICK#{pick_id}"
+
+
+def pick_vote(pick_id: int, voter: str) -> tuple[str, str]:
+    """``voter`` is ``M<member id>`` or ``A<anonymous member id>``."""
+    return f"PICK#{pick_id}", f"VOTE#{voter}"
+
+
+def image(image_id: int) -> tuple[str, str]:
+    return f"IMAGE#{image_id}", "IMAGE"
+
+
+# List keys (GSI partition values). Sort keys are numbers ordered as the list: ``value * SCORE_SHIFT + id`` keeps
+# "value desc, id desc" in one Number (ids are below 2^53 < 10^16; DynamoDB numbers hold 38 digits).
+SCORE_SHIFT = 10**16
+PICKS_LIST = "PICKS"  # GSI1 by id (LATEST), GSI2 popular, GSI3 views, GSI4 comments; APPROVAL picks only
+UNATTACHED_IMAGES = "UNATTACHED_IMAGES"  # GSI1 by expiry (epoch seconds): uploads no pick uses yet
+
+
+def member_picks(member_id: int) -> str:
+    """GSI5 partition of a member's own picks (every status), by id."""
+    return f"MEMBER#{member_id}#PICKS"
+
+
+def ranked(value: int, item_id: int) -> int:
+    """The numeric sort key of ``value`` desc, then ``item_id`` desc."""
+    return value * SCORE_SHIFT + item_id
 
 
 BLAME_TYPES = "BLAME_TYPES"

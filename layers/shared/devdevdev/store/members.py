@@ -28,6 +28,7 @@ class Member:
     name: str | None
     nickname_updated_at: datetime | None
     created_at: datetime
+    pick_total_count: int = 0
 
     @property
     def is_admin(self) -> bool:
@@ -43,6 +44,23 @@ class AnonymousMember:
     nickname: str
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who acts on a pick or comment: a member, or else an anonymous member."""
+
+    member_id: int | None = None
+    anonymous_id: int | None = None
+
+    @property
+    def key(self) -> str:
+        """``M<member id>`` or ``A<anonymous member id>`` (how votes and other per-caller items are keyed)."""
+        return f"M{self.member_id}" if self.member_id is not None else f"A{self.anonymous_id}"
+
+    @property
+    def is_member(self) -> bool:
+        return self.member_id is not None
+
+
 def _member(item: MemberItem) -> Member:
     return Member(
         id=int(item.member_id),
@@ -53,6 +71,7 @@ def _member(item: MemberItem) -> Member:
         name=item.name,
         nickname_updated_at=item.nickname_updated_at,
         created_at=item.created_at,
+        pick_total_count=int(item.pick_total_count or 0),
     )
 
 
@@ -185,7 +204,11 @@ class AnonymousMemberRepository:
         new_id = self._ids.next_id("anonymous_member")
         nickname = f"{ANONYMOUS_NICKNAME_PREFIX}{self._rng.randrange(100000)}"
         by_header = AnonymousMemberItem(
-            *keys.anonymous_by_header(header_id), anonymous_id=new_id, header_id=header_id, nickname=nickname, created_at=now
+            *keys.anonymous_by_header(header_id),
+            anonymous_id=new_id,
+            header_id=header_id,
+            nickname=nickname,
+            created_at=now,
         )
         by_id = AnonymousMemberItem(
             *keys.anonymous_member(new_id), anonymous_id=new_id, header_id=header_id, nickname=nickname, created_at=now

@@ -10,6 +10,7 @@ from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
     ListAttribute,
+    MapAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
@@ -132,6 +133,7 @@ class MemberItem(TableModel):
     is_deleted = BooleanAttribute(default=False, attr_name="isDeleted")
     deleted_at = UTCDateTimeAttribute(null=True, attr_name="deletedAt")
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
+    pick_total_count = NumberAttribute(default=0, attr_name="pickTotalCount")
 
 
 class LoginItem(TableModel):
@@ -192,26 +194,70 @@ class ArticleUrlItem(TableModel):
     article_id = NumberAttribute(attr_name="articleId")
 
 
+class ImageRefAttribute(MapAttribute):
+    """An image attached to a pick option, as the detail page shows it."""
+
+    image_id = NumberAttribute(attr_name="id")
+    image_url = UnicodeAttribute(attr_name="imageUrl")
+    image_key = UnicodeAttribute(attr_name="imageKey")
+
+
+class PickOptionAttribute(MapAttribute):
+    """One of a pick's two options. Its vote count is a top-level attribute of the pick (``ADD`` needs that)."""
+
+    option_id = NumberAttribute(attr_name="id")
+    title = UnicodeAttribute()
+    content = UnicodeAttribute(null=True)
+    images = ListAttribute(of=ImageRefAttribute, default=list)
+
+
 class PickItem(TableModel):
+    """A pick. Counters, the popular score and the list sort keys move together in one update."""
+
     pick_id = NumberAttribute(attr_name="id")
     title = UnicodeAttribute()
     member_id = NumberAttribute(attr_name="memberId")
     content_status = UnicodeAttribute(attr_name="contentStatus")
+    first_option = PickOptionAttribute(attr_name="firstPickOption")
+    second_option = PickOptionAttribute(attr_name="secondPickOption")
+    first_option_votes = NumberAttribute(default=0, attr_name="firstPickOptionVotes")
+    second_option_votes = NumberAttribute(default=0, attr_name="secondPickOptionVotes")
     vote_total_count = NumberAttribute(default=0, attr_name="voteTotalCount")
     view_total_count = NumberAttribute(default=0, attr_name="viewTotalCount")
     comment_total_count = NumberAttribute(default=0, attr_name="commentTotalCount")
     popular_score = NumberAttribute(default=0, attr_name="popularScore")
     blame_total_count = NumberAttribute(default=0, attr_name="blameTotalCount")
+    revision = NumberAttribute(default=0)  # bumped by content edits (optimistic locking of titles and images)
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
+    modified_at = UTCDateTimeAttribute(null=True, attr_name="modifiedAt")
 
 
-class PickOptionItem(TableModel):
-    option_id = NumberAttribute(attr_name="id")
+class PickVoteItem(TableModel):
+    """The active vote of one voter on one pick (switching rewrites it; there is no un-voting)."""
+
+    vote_id = NumberAttribute(attr_name="id")
     pick_id = NumberAttribute(attr_name="pickId")
     option_type = UnicodeAttribute(attr_name="pickOptionType")
-    title = UnicodeAttribute()
-    contents = UnicodeAttribute(null=True)
-    vote_total_count = NumberAttribute(default=0, attr_name="voteTotalCount")
+    option_id = NumberAttribute(attr_name="pickOptionId")
+    member_id = NumberAttribute(null=True, attr_name="memberId")
+    anonymous_member_id = NumberAttribute(null=True, attr_name="anonymousMemberId")
+    voted_at = UTCDateTimeAttribute(attr_name="votedAt")
+
+
+class PickImageItem(TableModel):
+    """An uploaded pick option image. Unattached ones expire (TTL here, an S3 lifecycle rule on the object)."""
+
+    image_id = NumberAttribute(attr_name="id")
+    member_id = NumberAttribute(attr_name="memberId")
+    name = UnicodeAttribute()  # firstPickOptionImage | secondPickOptionImage
+    image_key = UnicodeAttribute(attr_name="imageKey")
+    image_url = UnicodeAttribute(attr_name="imageUrl")
+    content_type = UnicodeAttribute(attr_name="contentType")
+    size = NumberAttribute(null=True)
+    verified = BooleanAttribute(default=False)  # bytes checked (at upload, or when a presigned upload is attached)
+    pick_id = NumberAttribute(null=True, attr_name="pickId")
+    created_at = UTCDateTimeAttribute(attr_name="createdAt")
+    expires_at = TTLAttribute(null=True, attr_name=TTL_ATTRIBUTE)
 
 
 class BlameTypeItem(TableModel):
@@ -230,4 +276,3 @@ class SurveyItem(TableModel):
 
 class NicknameWordsItem(TableModel):
     words = ListAttribute(of=UnicodeAttribute)
-

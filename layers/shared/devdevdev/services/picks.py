@@ -1,0 +1,393 @@
+"""Picks (픽픽픽): lists, detail, create, modify, delete, votes and moderation (behavior-notes §3 and its decisions).
+
+Every function takes the runtime (repositories and ports) and already-parsed input; it returns the ``data`` of the
+response or raises an :class:`~devdevdev.api.errors.ApiError` from the catalogue.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from devdevdev.api.envelope import slice_page
+from devdevdev.api.errors import ApiError, Errors, ErrorSpec, bad_request
+from devdevdev.api.request import parse_int
+from devdevdev.api.timefmt import spaced_datetime
+from devdevdev.masking import mask_email
+from devdevdev.services import pick_images
+from devdevdev.storage.images import StorageUnavailable
+from devdevdev.store.members import Actor
+from devdevdev.store.picks import (
+    APPROVAL,
+    DELETING,
+    OPTION_TYPES,
+    READY,
+    REJECT,
+    OptionDraft,
+    Pick,
+    PickOption,
+    PickSort,
+    Vote,
+)
+from devdevdev.store.transactions import ConditionFailed, Contended
+
+if TYPE_CHECKING:
+    from devdevdev.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+TITLE_MAX = 150
+CONTENT_MAX = 30000
+IMAGES_PER_OPTION_MAX = 3
+MODERATION_STATUSES = (APPROVAL, REJECT)
+
+
+def percent(votes: int, total: int) -> int:
+    """``round_half_up(votes / total, 2) * 100`` as an int; 0 when nobody voted (§3.4: 1/3 → 33, 2/3 → 67)."""
+    if total <= 0:
+        return 0
+    return int((Decimal(votes) / Decimal(total)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) * 100)
+
+
+# Lists ------------------------------------------------------------------------------------------------------------
+
+
+def _main_item(pick: Pick, vote: Vote | None, *, with_score: bool = True, with_status: bool = False) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": pick.id,
+        "title": pick.title,
+        "voteTotalCount": pick.vote_total_count,
+        "commentTotalCount": pick.comment_total_count,
+        "viewTotalCount": pick.view_total_count,
+    }
+    if with_score:
+        item["popularScore"] = pick.popular_score
+    item["isVoted"] = vote is not None
+    if with_status:
+        item["contentStatus"] = pick.status
+    item["pickOptions"] = [
+        {
+            "id": option.id,
+            "title": option.title,
+            "percent": percent(option.votes, pick.vote_total_count),
+            "isPicked": vote is not None and vote.option_id == option.id,
+        }
+        for option in pick.options
+    ]
+    return item
+
+
+def list_picks(runtime: Runtime, actor: Actor, sort: PickSort, cursor: int | None, size: int) -> dict[str, Any]:
+    """``GET /picks``: APPROVAL picks in ``sort`` order after the cursor pick, with the caller's votes."""
+    picks, has_next = runtime.picks.page(sort, cursor, size)
+    votes = runtime.picks.votes([p.id for p in picks], actor.key) if picks else {}
+    content = [_main_item(p, votes.get(p.id)) for p in picks]
+    return slice_page(content, size=size, has_next=has_next, sorted_by_id=True)
+
+
+def my_picks(runtime: Runtime, member_id: int, pick_total_count: int, cursor: int | None, size: int) -> dict[str, Any]:
+    """``GET /mypage/picks``: the member's own picks in every status, newest first, with their own votes."""
+    picks, has_next = runtime.picks.member_page(member_id, cursor, size)
+    votes = runtime.picks.votes([p.id for p in picks], Actor(member_id=member_id).key) if picks else {}
+    content = [_main_item(p, votes.get(p.id), with_score=False, with_status=True) for p in picks]
+    return slice_page(content, size=size, has_next=has_next, sorted_by_id=True, total_elements=pick_total_count)
+
+
+# Detail -----------------------------------------------------------------------------------------------------------
+
+
+def _visible(runtime: Runtime, pick_id: int, not_found: ErrorSpec = Errors.PICK_NOT_FOUND) -> Pick:
+    pick = runtime.picks.get(pick_id)
+    if pick is None or pick.status == DELETING:
+        raise not_found.error()
+    return pick
+
+
+def pick_detail(runtime: Runtime, actor: Actor, pick_id: int, zone: ZoneInfo) -> dict[str, Any]:
+    """``GET /picks/{pickId}``: +1 view (and its popular score) per call; 404 missing, 400 not APPROVAL."""
+    pick = runtime.picks.record_view(pick_id)
+    if pick is None:
+        _visible(runtime, pick_id)
+        raise Errors.PICK_NOT_APPROVED.error()
+    author = runtime.members.get_many({pick.member_id}).get(pick.member_id)
+    vote = runtime.picks.vote_of(pick.id, actor.key)
+
+    def option(o: PickOption) -> dict[str, Any]:
+        return {
+            "id": o.id,
+            "title": o.title,
+            "isPicked": vote is not None and vote.option_id == o.id,
+            "percent": percent(o.votes, pick.vote_total_count),
+            "content": o.content or None,
+            "voteTotalCount": o.votes,
+            "pickDetailOptionImages": [{"id": i.id, "imageUrl": i.url} for i in o.images],
+        }
+
+    return {
+        "userId": mask_email(author.email) if author else None,
+        "nickname": author.nickname if author else None,
+        "pickCreatedAt": spaced_datetime(pick.created_at, zone),
+        "pickTitle": pick.title,
+        "isAuthor": actor.member_id is not None and actor.member_id == pick.member_id,
+        "isVoted": vote is not None,
+        "pickOptions": {o.type: option(o) for o in pick.options},
+    }
+
+
+# Votes ------------------------------------------------------------------------------------------------------------
+
+
+def _vote_result(pick: Pick, voted: PickOption, vote_id: int) -> dict[str, Any]:
+    return {
+        "pickId": pick.id,
+        "votePickOptions": [
+            {
+                "pickOptionId": o.id,
+                "pickVoteId": vote_id if o.id == voted.id else None,
+                "voteTotalCount": o.votes,
+                "percent": percent(o.votes, pick.vote_total_count),
+                "isPicked": o.id == voted.id,
+            }
+            for o in pick.options
+        ],
+    }
+
+
+def vote(runtime: Runtime, actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
+    """``POST /picks/vote``: a first vote, or a switch to the other option; the same option again → 400.
+
+    The pick must be APPROVAL and the option one of its own. Exact under concurrency: the vote item and the
+    counters change in one transaction whose conditions re-check what was read."""
+    pick_id = parse_int(body.get("pickId"), "pickId", minimum=1)
+    if pick_id is None:
+        raise Errors.PICK_ID_REQUIRED.error()
+    option_id = parse_int(body.get("pickOptionId"), "pickOptionId", minimum=1)
+    if option_id is None:
+        raise Errors.PICK_OPTION_ID_REQUIRED.error()
+    vote_id: int | None = None
+    for _ in range(5):
+        pick = _visible(runtime, pick_id)
+        if pick.status != APPROVAL:
+            raise Errors.PICK_NOT_APPROVED.error()
+        option = pick.option_by_id(option_id)
+        if option is None:
+            raise Errors.PICK_VOTE_NOT_FOUND.error()
+        previous = runtime.picks.vote_of(pick.id, actor.key)
+        if previous is not None and previous.option_id == option.id:
+            raise Errors.PICK_VOTE_SAME_OPTION.error()
+        vote_id = vote_id or runtime.ids.next_id("pick_vote")
+        now = runtime.clock.now()
+        try:
+            if previous is None:
+                runtime.picks.first_vote(pick, actor, option, vote_id, now)
+            else:
+                runtime.picks.switch_vote(pick, actor.key, previous, option, vote_id, now)
+        except ConditionFailed:
+            continue  # the vote or the pick changed since we read them: read again and decide again
+        except Contended:
+            raise Errors.TEMPORARY_FAILURE.error() from None
+        after = runtime.picks.get(pick.id) or pick
+        return _vote_result(after, after.option(option.type), vote_id)
+    raise Errors.TEMPORARY_FAILURE.error()
+
+
+# Create and modify ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OptionInput:
+    type: str
+    id: int | None
+    title: str
+    content: str | None
+    image_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class PickMessages:
+    """The validation messages differ between create and modify (upstream's two request classes)."""
+
+    title_required: ErrorSpec
+    option_title_required: ErrorSpec
+    option_id_required: bool
+
+
+CREATE = PickMessages(Errors.TITLE_REQUIRED, Errors.OPTION_TITLE_REQUIRED, option_id_required=False)
+MODIFY = PickMessages(Errors.PICK_TITLE_REQUIRED, Errors.PICK_OPTION_TITLE_REQUIRED, option_id_required=True)
+
+
+def _text(value: Any, name: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise bad_request(f"{name} 값은 문자열이어야 합니다.")
+    return value
+
+
+def _image_ids(value: Any, name: str) -> tuple[int, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise bad_request(f"{name} 값은 숫자 배열이어야 합니다.")
+    ids = tuple(parse_int(v, name, minimum=1) for v in value)
+    if any(i is None for i in ids):
+        raise bad_request(f"{name} 값은 숫자 배열이어야 합니다.")
+    if len(set(ids)) != len(ids):
+        raise bad_request(f"{name}에 같은 이미지가 두 번 있습니다.")
+    if len(ids) > IMAGES_PER_OPTION_MAX:
+        raise Errors.PICK_IMAGE_TOO_MANY.error()
+    return ids  # type: ignore[return-value]
+
+
+def _title(value: Any, name: str, required: ErrorSpec) -> str:
+    title = _text(value, name)
+    if title is None or not title.strip():
+        raise required.error()
+    if len(title) > TITLE_MAX:
+        raise Errors.TITLE_TOO_LONG.error()
+    return title
+
+
+def parse_pick(body: dict[str, Any], messages: PickMessages) -> tuple[str, tuple[OptionInput, OptionInput]]:
+    """The title and both options of a create or modify body, validated with the contract's messages."""
+    title = _title(body.get("pickTitle"), "pickTitle", messages.title_required)
+    raw_options = body.get("pickOptions")
+    if not isinstance(raw_options, dict) or not raw_options:
+        raise Errors.PICK_OPTIONS_REQUIRED.error()
+    unknown = sorted(set(raw_options) - set(OPTION_TYPES))
+    if unknown:
+        raise bad_request(f"pickOptions에는 firstPickOption, secondPickOption만 올 수 있습니다: {', '.join(unknown)}")
+    parsed = []
+    for option_type in OPTION_TYPES:
+        raw = raw_options.get(option_type)
+        if not isinstance(raw, dict):
+            raise Errors.PICK_OPTIONS_REQUIRED.error()
+        option_id = None
+        if messages.option_id_required:
+            option_id = parse_int(raw.get("pickOptionId"), "pickOptionId", minimum=1)
+            if option_id is None:
+                raise Errors.PICK_OPTION_ID_REQUIRED.error()
+        option_title = _title(raw.get("pickOptionTitle"), "pickOptionTitle", messages.option_title_required)
+        content = _text(raw.get("pickOptionContent"), "pickOptionContent")
+        if content is not None and len(content) > CONTENT_MAX:
+            raise Errors.PICK_CONTENT_TOO_LONG.error()
+        images = _image_ids(raw.get("pickOptionImageIds"), "pickOptionImageIds")
+        parsed.append(
+            OptionInput(option_type, option_id, option_title, content if content and content.strip() else None, images)
+        )
+    first, second = parsed
+    if set(first.image_ids) & set(second.image_ids):
+        raise bad_request("같은 이미지를 두 선택지에 모두 첨부할 수 없습니다.")
+    return title, (first, second)
+
+
+def _storage_failure() -> ApiError:
+    return Errors.TEMPORARY_FAILURE.error()
+
+
+def create_pick(runtime: Runtime, member_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    """``POST /picks``: READY, or APPROVAL at once where the stage approves new picks."""
+    title, options = parse_pick(body, CREATE)
+    wanted = [i for o in options for i in o.image_ids]
+    images = pick_images.usable_images(runtime, member_id, wanted, pick_id=None)
+    pick_id = runtime.ids.next_id("pick")
+    option_ids = runtime.ids.next_ids("pick_option", 2)
+    drafts = tuple(
+        OptionDraft(o.type, option_id, o.title, o.content, tuple(images[i] for i in o.image_ids))
+        for o, option_id in zip(options, option_ids, strict=True)
+    )
+    status = APPROVAL if runtime.settings.auto_approve_picks else READY
+    try:
+        pick_images.mark_attached(runtime, [images[i] for i in wanted], attached=True)
+        runtime.picks.create(
+            pick_id=pick_id,
+            title=title,
+            member_id=member_id,
+            status=status,
+            options=drafts,
+            now=runtime.clock.now(),  # type: ignore[arg-type]
+        )
+    except ConditionFailed:
+        raise Errors.PICK_OPTION_IMAGE_NOT_FOUND.error() from None  # an image was taken or deleted meanwhile
+    except (Contended, StorageUnavailable):
+        raise _storage_failure() from None
+    return {"pickId": pick_id}
+
+
+def modify_pick(runtime: Runtime, member_id: int, pick_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    """``PATCH /picks/{pickId}``: the author replaces the title and options; each option's images become exactly
+    the ids given (new ones attached, missing ones released to their uploader)."""
+    title, options = parse_pick(body, MODIFY)
+    for _ in range(5):
+        pick = _visible(runtime, pick_id, Errors.PICK_NOT_FOUND_FOR_MODIFY)
+        if pick.member_id != member_id:
+            raise Errors.PICK_NOT_AUTHOR.error()
+        for o in options:
+            if pick.option(o.type).id != o.id:
+                raise bad_request(f"{o.type}의 pickOptionId가 이 픽픽픽의 선택지가 아닙니다.")
+        current = {i.id: i for option in pick.options for i in option.images}
+        new_ids = [i for o in options for i in o.image_ids if i not in current]
+        refs = {**current, **pick_images.usable_images(runtime, member_id, new_ids, pick_id=pick.id)}
+        drafts = tuple(
+            OptionDraft(o.type, o.id or 0, o.title, o.content, tuple(refs[i] for i in o.image_ids)) for o in options
+        )
+        released = [current[i] for i in sorted(pick.image_ids - {i for o in options for i in o.image_ids})]
+        try:
+            pick_images.mark_attached(runtime, [refs[i] for i in new_ids], attached=True)
+            runtime.picks.update_content(
+                pick,
+                title=title,
+                options=drafts,  # type: ignore[arg-type]
+                member_id=member_id,
+                detach_expires_at=pick_images.expiry(runtime),
+                now=runtime.clock.now(),
+            )
+        except ConditionFailed as failed:
+            if 0 in failed.failed:
+                continue  # the pick changed meanwhile: read it again
+            raise Errors.PICK_OPTION_IMAGE_NOT_FOUND.error() from None
+        except (Contended, StorageUnavailable):
+            raise _storage_failure() from None
+        pick_images.mark_attached(runtime, released, attached=False, best_effort=True)
+        return {"pickId": pick.id}
+    raise Errors.TEMPORARY_FAILURE.error()
+
+
+# Delete and moderation --------------------------------------------------------------------------------------------
+
+
+def delete_pick(runtime: Runtime, member_id: int, pick_id: int) -> None:
+    """``DELETE /picks/{pickId}`` (author only; anyone else → 404 as upstream).
+
+    First the pick disappears from every list and lookup in one transaction; then its votes, comments and
+    recommends, its images and their S3 objects are deleted, and the pick item last. An interruption leaves an
+    invisible pick that the author's next DELETE finishes."""
+    pick = runtime.picks.get(pick_id)
+    if pick is None or pick.member_id != member_id:
+        raise Errors.PICK_NOT_FOUND.error()
+    try:
+        if pick.status != DELETING:
+            with contextlib.suppress(ConditionFailed):  # a concurrent DELETE started first: finishing twice is fine
+                runtime.picks.begin_delete(pick)
+        runtime.picks.delete_contents(pick)
+        images = [image for option in pick.options for image in option.images]
+        runtime.images.delete([image.key for image in images])
+        runtime.picks.delete_images(image.id for image in images)
+        runtime.picks.finish_delete(pick.id)
+    except (Contended, StorageUnavailable):
+        raise _storage_failure() from None
+
+
+def moderate(runtime: Runtime, pick_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    """``PATCH /picks/{pickId}/status`` (admins): APPROVAL lists the pick, REJECT takes it out of the lists."""
+    status = _text(body.get("contentStatus"), "contentStatus")
+    if status not in MODERATION_STATUSES:
+        raise bad_request(f"contentStatus 값이 올바르지 않습니다. 가능한 값: {', '.join(MODERATION_STATUSES)}")
+    pick = runtime.picks.set_status(pick_id, status)
+    if pick is None:
+        raise Errors.PICK_NOT_FOUND.error()
+    return {"pickId": pick.id, "contentStatus": pick.status}

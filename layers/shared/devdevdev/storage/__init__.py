@@ -1,0 +1,1 @@
+"""Object storage (S3) for uploaded files."""

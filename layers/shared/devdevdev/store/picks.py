@@ -1,0 +1,509 @@
+"""Picks, their options, votes and attached images.
+
+A pick is one item holding both options. Its counters, its popular score (4·comments + 4·votes + 2·views) and the
+sort keys of the lists move in the same update, so a list is always ordered by the values it shows:
+GSI1 LATEST (id), GSI2 POPULAR, GSI3 MOST_VIEWED, GSI4 MOST_COMMENTED (``value * 10^16 + id``), only while the pick is
+APPROVAL (the partition key attribute is present only then); GSI5 the author's own picks, every status.
+Votes live in the pick's partition, one item per voter, so "one active vote per voter" is the item key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from devdevdev.store import keys
+from devdevdev.store.errors import is_condition_failure
+from devdevdev.store.members import Actor
+from devdevdev.store.models import (
+    ImageRefAttribute,
+    MemberItem,
+    PickImageItem,
+    PickItem,
+    PickOptionAttribute,
+    PickVoteItem,
+    TableModel,
+)
+from devdevdev.store.transactions import commit
+
+APPROVAL, READY, REJECT = "APPROVAL", "READY", "REJECT"
+DELETING = "DELETING"  # being deleted: invisible everywhere, finished by the next DELETE
+FIRST, SECOND = "firstPickOption", "secondPickOption"
+OPTION_TYPES = (FIRST, SECOND)
+S = keys.SCORE_SHIFT
+
+# Popular-score weights (behavior-notes §3.2).
+COMMENT_WEIGHT, VOTE_WEIGHT, VIEW_WEIGHT = 4, 4, 2
+
+
+class PickSort(Enum):
+    """The orders of ``GET /picks``: each is an index whose sort key is that order."""
+
+    LATEST = "GSI1"
+    POPULAR = "GSI2"
+    MOST_VIEWED = "GSI3"
+    MOST_COMMENTED = "GSI4"
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    id: int
+    url: str
+    key: str
+
+
+@dataclass(frozen=True)
+class PickOption:
+    type: str
+    id: int
+    title: str
+    content: str | None
+    votes: int
+    images: tuple[ImageRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class Pick:
+    id: int
+    title: str
+    member_id: int
+    status: str
+    first: PickOption
+    second: PickOption
+    vote_total_count: int
+    view_total_count: int
+    comment_total_count: int
+    popular_score: int
+    created_at: datetime
+    revision: int = 0
+
+    @property
+    def options(self) -> tuple[PickOption, PickOption]:
+        return self.first, self.second
+
+    def option(self, option_type: str) -> PickOption:
+        return self.first if option_type == FIRST else self.second
+
+    def option_by_id(self, option_id: int) -> PickOption | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+    @property
+    def image_ids(self) -> set[int]:
+        return {image.id for option in self.options for image in option.images}
+
+
+@dataclass(frozen=True)
+class Vote:
+    id: int
+    option_type: str
+    option_id: int
+
+
+@dataclass(frozen=True)
+class OptionDraft:
+    """An option as written by its author; ``images`` in display order."""
+
+    type: str
+    id: int
+    title: str
+    content: str | None
+    images: tuple[ImageRef, ...] = ()
+
+
+def _option(item: PickOptionAttribute, option_type: str, votes: int) -> PickOption:
+    images = tuple(ImageRef(int(i.image_id), i.image_url, i.image_key) for i in (item.images or []))
+    return PickOption(option_type, int(item.option_id), item.title, item.content, int(votes), images)
+
+
+def _pick(item: PickItem) -> Pick:
+    return Pick(
+        id=int(item.pick_id),
+        title=item.title,
+        member_id=int(item.member_id),
+        status=item.content_status,
+        first=_option(item.first_option, FIRST, item.first_option_votes),
+        second=_option(item.second_option, SECOND, item.second_option_votes),
+        vote_total_count=int(item.vote_total_count),
+        view_total_count=int(item.view_total_count),
+        comment_total_count=int(item.comment_total_count),
+        popular_score=int(item.popular_score),
+        created_at=item.created_at,
+        revision=int(item.revision or 0),
+    )
+
+
+def _option_attribute(draft: OptionDraft) -> PickOptionAttribute:
+    return PickOptionAttribute(
+        option_id=draft.id,
+        title=draft.title,
+        content=draft.content,
+        images=[ImageRefAttribute(image_id=i.id, image_url=i.url, image_key=i.key) for i in draft.images],
+    )
+
+
+# The GSI partition attributes that make a pick appear in the public lists (present only while APPROVAL).
+LISTED_ATTRIBUTES = (PickItem.gsi1pk, PickItem.gsi2pk, PickItem.gsi3pk, PickItem.gsi4pk)
+
+
+class PickRepository:
+    """Reads and writes of picks and votes. Multi-item writes are transactions; counters move with ``ADD``."""
+
+    # Reads --------------------------------------------------------------------------------------------------------
+
+    def get(self, pick_id: int) -> Pick | None:
+        """A pick by id (any status, DELETING included), read consistently."""
+        try:
+            return _pick(PickItem.get(*keys.pick(pick_id), consistent_read=True))
+        except DoesNotExist:
+            return None
+
+    def page(self, sort: PickSort, cursor_id: int | None, size: int) -> tuple[list[Pick], bool]:
+        """One page of APPROVAL picks in ``sort`` order after the pick ``cursor_id``; (picks, has_next).
+
+        One Query of ``size + 1`` items on the sort's index (plus one GetItem of the cursor for score orders)."""
+        condition = None
+        if cursor_id is not None:
+            bound = self._sort_value(sort, cursor_id)
+            if bound is not None:
+                condition = getattr(PickItem, f"{sort.value.lower()}sk") < bound
+        items = list(
+            PickItem.query(
+                keys.PICKS_LIST,
+                range_key_condition=condition,
+                index_name=sort.value,
+                scan_index_forward=False,
+                limit=size + 1,
+                page_size=size + 1,
+            )
+        )
+        return [_pick(i) for i in items[:size]], len(items) > size
+
+    def _sort_value(self, sort: PickSort, cursor_id: int) -> int | None:
+        """Where a cursor pick sits in ``sort``: its id for LATEST (an unknown id still bounds by id); its current
+        sort key for the score orders, or None (first page) when that pick does not exist."""
+        if sort is PickSort.LATEST:
+            return cursor_id
+        try:
+            item = PickItem.get(*keys.pick(cursor_id), attributes_to_get=["GSI2SK", "GSI3SK", "GSI4SK"])
+        except DoesNotExist:
+            return None
+        value = getattr(item, f"{sort.value.lower()}sk")
+        return None if value is None else int(value)
+
+    def member_page(self, member_id: int, cursor_id: int | None, size: int) -> tuple[list[Pick], bool]:
+        """A member's own picks (every status but DELETING), newest first; (picks, has_next)."""
+        condition = PickItem.gsi5sk < cursor_id if cursor_id is not None else None
+        items = list(
+            PickItem.query(
+                keys.member_picks(member_id),
+                range_key_condition=condition,
+                index_name="GSI5",
+                scan_index_forward=False,
+                limit=size + 1,
+                page_size=size + 1,
+            )
+        )
+        return [_pick(i) for i in items[:size]], len(items) > size
+
+    def votes(self, pick_ids: Iterable[int], voter: str) -> dict[int, Vote]:
+        """The caller's votes on these picks, in one BatchGet."""
+        found: dict[int, Vote] = {}
+        for item in PickVoteItem.batch_get([keys.pick_vote(pick_id, voter) for pick_id in set(pick_ids)]):
+            found[int(item.pick_id)] = Vote(int(item.vote_id), item.option_type, int(item.option_id))
+        return found
+
+    def vote_of(self, pick_id: int, voter: str) -> Vote | None:
+        """The voter's active vote on a pick, read consistently."""
+        try:
+            item = PickVoteItem.get(*keys.pick_vote(pick_id, voter), consistent_read=True)
+        except DoesNotExist:
+            return None
+        return Vote(int(item.vote_id), item.option_type, int(item.option_id))
+
+    # Views and votes ----------------------------------------------------------------------------------------------
+
+    def record_view(self, pick_id: int) -> Pick | None:
+        """+1 view and +2 popular score on an APPROVAL pick, in one update; the pick after it, or None when the pick
+        is missing or not APPROVAL."""
+        item = PickItem(*keys.pick(pick_id))
+        try:
+            item.update(
+                actions=[
+                    PickItem.view_total_count.add(1),
+                    PickItem.popular_score.add(VIEW_WEIGHT),
+                    PickItem.gsi2sk.add(VIEW_WEIGHT * S),
+                    PickItem.gsi3sk.add(S),
+                ],
+                condition=PickItem.pk.exists() & (PickItem.content_status == APPROVAL),
+            )
+        except UpdateError as error:
+            if is_condition_failure(error):
+                return None
+            raise
+        return _pick(item)
+
+    def first_vote(self, pick: Pick, actor: Actor, option: PickOption, vote_id: int, now: datetime) -> None:
+        """The voter's first vote: the vote item (only if none exists), the option, the total and the score.
+
+        Raises ``ConditionFailed`` when the voter voted meanwhile or the pick stopped being APPROVAL."""
+        vote = PickVoteItem(
+            *keys.pick_vote(pick.id, actor.key),
+            vote_id=vote_id,
+            pick_id=pick.id,
+            option_type=option.type,
+            option_id=option.id,
+            member_id=actor.member_id,
+            anonymous_member_id=actor.anonymous_id,
+            voted_at=now,
+        )
+        votes_attribute = PickItem.first_option_votes if option.type == FIRST else PickItem.second_option_votes
+
+        def build(write: TransactWrite) -> None:
+            write.save(vote, condition=PickVoteItem.pk.does_not_exist())
+            write.update(
+                PickItem(*keys.pick(pick.id)),
+                actions=[
+                    votes_attribute.add(1),
+                    PickItem.vote_total_count.add(1),
+                    PickItem.popular_score.add(VOTE_WEIGHT),
+                    PickItem.gsi2sk.add(VOTE_WEIGHT * S),
+                ],
+                condition=PickItem.content_status == APPROVAL,
+            )
+
+        commit(build)
+
+    def switch_vote(
+        self, pick: Pick, voter: str, previous: Vote, option: PickOption, vote_id: int, now: datetime
+    ) -> None:
+        """Move the voter's vote to ``option``: −1 on the old option, +1 on the new, the total unchanged.
+
+        Raises ``ConditionFailed`` when the vote changed meanwhile, the old option has no vote to give back, or the
+        pick stopped being APPROVAL."""
+        new_votes = PickItem.first_option_votes if option.type == FIRST else PickItem.second_option_votes
+        old_votes = PickItem.first_option_votes if previous.option_type == FIRST else PickItem.second_option_votes
+
+        def build(write: TransactWrite) -> None:
+            write.update(
+                PickVoteItem(*keys.pick_vote(pick.id, voter)),
+                actions=[
+                    PickVoteItem.vote_id.set(vote_id),
+                    PickVoteItem.option_type.set(option.type),
+                    PickVoteItem.option_id.set(option.id),
+                    PickVoteItem.voted_at.set(now),
+                ],
+                condition=PickVoteItem.option_type == previous.option_type,
+            )
+            write.update(
+                PickItem(*keys.pick(pick.id)),
+                actions=[new_votes.add(1), old_votes.add(-1)],
+                condition=(PickItem.content_status == APPROVAL) & (old_votes > 0),
+            )
+
+        commit(build)
+
+    # Writes of the pick itself ------------------------------------------------------------------------------------
+
+    def create(
+        self,
+        *,
+        pick_id: int,
+        title: str,
+        member_id: int,
+        status: str,
+        options: tuple[OptionDraft, OptionDraft],
+        now: datetime,
+    ) -> None:
+        """Create a pick, count it on its author, and attach its images, all or nothing.
+
+        Raises ``ConditionFailed`` when an image is no longer the author's to attach (operation index ≥ 2)."""
+        first, second = options
+        item = PickItem(
+            *keys.pick(pick_id),
+            pick_id=pick_id,
+            title=title,
+            member_id=member_id,
+            content_status=status,
+            first_option=_option_attribute(first),
+            second_option=_option_attribute(second),
+            created_at=now,
+            gsi1sk=pick_id,
+            gsi2sk=keys.ranked(0, pick_id),
+            gsi3sk=keys.ranked(0, pick_id),
+            gsi4sk=keys.ranked(0, pick_id),
+            gsi5pk=keys.member_picks(member_id),
+            gsi5sk=pick_id,
+        )
+        if status == APPROVAL:
+            item.gsi1pk = item.gsi2pk = item.gsi3pk = item.gsi4pk = keys.PICKS_LIST
+        images = [image.id for draft in options for image in draft.images]
+
+        def build(write: TransactWrite) -> None:
+            write.save(item, condition=PickItem.pk.does_not_exist())
+            write.update(
+                MemberItem(*keys.member(member_id)),
+                actions=[MemberItem.pick_total_count.add(1)],
+                condition=MemberItem.pk.exists(),
+            )
+            for image_id in images:
+                _attach(write, image_id, pick_id, member_id)
+
+        commit(build)
+
+    def update_content(
+        self,
+        pick: Pick,
+        *,
+        title: str,
+        options: tuple[OptionDraft, OptionDraft],
+        member_id: int,
+        detach_expires_at: datetime,
+        now: datetime,
+    ) -> None:
+        """Replace the title and options as of ``pick.revision``; attach new images, release removed ones.
+
+        Raises ``ConditionFailed``: operation 0 when the pick changed meanwhile (re-read and retry), others when an
+        image can no longer be attached."""
+        after = {image.id for draft in options for image in draft.images}
+        attach = sorted(after - pick.image_ids)
+        detach = sorted(pick.image_ids - after)
+        first, second = options
+
+        def build(write: TransactWrite) -> None:
+            write.update(
+                PickItem(*keys.pick(pick.id)),
+                actions=[
+                    PickItem.title.set(title),
+                    PickItem.first_option.set(_option_attribute(first)),
+                    PickItem.second_option.set(_option_attribute(second)),
+                    PickItem.revision.add(1),
+                    PickItem.modified_at.set(now),
+                ],
+                condition=(PickItem.revision == pick.revision) & (PickItem.content_status != DELETING),
+            )
+            for image_id in attach:
+                _attach(write, image_id, pick.id, member_id)
+            for image_id in detach:
+                _release(write, image_id, pick.id, detach_expires_at)
+
+        commit(build)
+
+    def remove_image(self, pick: Pick, image_id: int, detach_expires_at: datetime) -> None:
+        """Take one image off the pick's options (its uploader deleted it); conditional on ``pick.revision``."""
+        drafts = [
+            OptionDraft(o.type, o.id, o.title, o.content, tuple(i for i in o.images if i.id != image_id))
+            for o in pick.options
+        ]
+
+        def build(write: TransactWrite) -> None:
+            write.update(
+                PickItem(*keys.pick(pick.id)),
+                actions=[
+                    PickItem.first_option.set(_option_attribute(drafts[0])),
+                    PickItem.second_option.set(_option_attribute(drafts[1])),
+                    PickItem.revision.add(1),
+                ],
+                condition=PickItem.revision == pick.revision,
+            )
+            _release(write, image_id, pick.id, detach_expires_at)
+
+        commit(build)
+
+    def set_status(self, pick_id: int, status: str) -> Pick | None:
+        """Moderation: APPROVAL lists the pick, anything else unlists it. None when there is no such pick."""
+        item = PickItem(*keys.pick(pick_id))
+        actions = [PickItem.content_status.set(status)]
+        if status == APPROVAL:
+            actions += [attribute.set(keys.PICKS_LIST) for attribute in LISTED_ATTRIBUTES]
+        else:
+            actions += [attribute.remove() for attribute in LISTED_ATTRIBUTES]
+        try:
+            item.update(actions=actions, condition=PickItem.pk.exists() & (PickItem.content_status != DELETING))
+        except UpdateError as error:
+            if is_condition_failure(error):
+                return None
+            raise
+        return _pick(item)
+
+    # Deletion -----------------------------------------------------------------------------------------------------
+
+    def begin_delete(self, pick: Pick) -> None:
+        """Hide the pick everywhere at once (status DELETING, out of every list) and uncount it on its author.
+
+        Raises ``ConditionFailed`` when it is already being deleted."""
+
+        def build(write: TransactWrite) -> None:
+            write.update(
+                PickItem(*keys.pick(pick.id)),
+                actions=[
+                    PickItem.content_status.set(DELETING),
+                    *(attribute.remove() for attribute in LISTED_ATTRIBUTES),
+                    PickItem.gsi5pk.remove(),
+                ],
+                condition=(PickItem.member_id == pick.member_id) & (PickItem.content_status != DELETING),
+            )
+            write.update(
+                MemberItem(*keys.member(pick.member_id)),
+                actions=[MemberItem.pick_total_count.add(-1)],
+                condition=MemberItem.pk.exists(),
+            )
+
+        commit(build)
+
+    def delete_contents(self, pick: Pick) -> None:
+        """Delete everything in the pick's partition but the pick item (votes, comments, recommends)."""
+        partition = keys.pick_partition(pick.id)
+        children = [
+            (item.pk, item.sk)
+            for item in TableModel.query(partition, attributes_to_get=["PK", "SK"])
+            if (item.pk, item.sk) != keys.pick(pick.id)
+        ]
+        _delete_keys(children)
+
+    def delete_images(self, image_ids: Iterable[int]) -> None:
+        _delete_keys([keys.image(i) for i in image_ids])
+
+    def finish_delete(self, pick_id: int) -> None:
+        """Remove the pick item itself (the last step)."""
+        PickItem(*keys.pick(pick_id)).delete()
+
+
+def _delete_keys(item_keys: Sequence[tuple[str, str]]) -> None:
+    with TableModel.batch_write() as batch:
+        for pk, sk in item_keys:
+            batch.delete(TableModel(pk, sk))
+
+
+def _attach(write: TransactWrite, image_id: int, pick_id: int, member_id: int) -> None:
+    """Bind an uploaded image to a pick: only its uploader's, only if it is not in use elsewhere."""
+    write.update(
+        PickImageItem(*keys.image(image_id)),
+        actions=[
+            PickImageItem.pick_id.set(pick_id),
+            PickImageItem.verified.set(True),
+            PickImageItem.expires_at.remove(),
+            PickImageItem.gsi1pk.remove(),
+            PickImageItem.gsi1sk.remove(),
+        ],
+        condition=(PickImageItem.member_id == member_id)
+        & (PickImageItem.pick_id.does_not_exist() | (PickImageItem.pick_id == pick_id)),
+    )
+
+
+def _release(write: TransactWrite, image_id: int, pick_id: int, expires_at: datetime) -> None:
+    """Give an image back to its uploader, unattached: it expires unless attached again."""
+    write.update(
+        PickImageItem(*keys.image(image_id)),
+        actions=[
+            PickImageItem.pick_id.remove(),
+            PickImageItem.expires_at.set(expires_at),
+            PickImageItem.gsi1pk.set(keys.UNATTACHED_IMAGES),
+            PickImageItem.gsi1sk.set(int(expires_at.timestamp())),
+        ],
+        condition=PickImageItem.pick_id == pick_id,
+    )
