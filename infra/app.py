@@ -7,16 +7,30 @@ OpenSearch, queues, Step Functions, secrets, cdk-nag) grows in issue 8.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import aws_cdk as cdk
 from aws_cdk import aws_apigatewayv2 as apigw
 from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
 from constructs import Construct
 from devdevdev.stages import CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE_SECONDS, Stage, stage
+from devdevdev.storage.images import ATTACHED_TAG
 from devdevdev.store.schema import INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
 
 from infra import routes
+
+
+@dataclass(frozen=True)
+class _Images:
+    bucket: s3.Bucket
+    cdn: cloudfront.Distribution
+
 
 _TYPES = {"S": dynamodb.AttributeType.STRING, "N": dynamodb.AttributeType.NUMBER}
 
@@ -45,6 +59,7 @@ class ApiStack(cdk.Stack):
                 for index in INDEXES
             ],
         )
+        images = self._images(config)
         layer = lambda_.LayerVersion(
             self,
             "SharedLayer",
@@ -77,6 +92,15 @@ class ApiStack(cdk.Stack):
                 environment={"STAGE": config.name, "TABLE_NAME": table.table_name},
             )
             table.grant_read_write_data(function)
+            if group == "picks":
+                images.bucket.grant_put(function)
+                images.bucket.grant_read(function)
+                images.bucket.grant_delete(function)
+                function.add_environment("IMAGES_BUCKET", images.bucket.bucket_name)
+                function.add_environment("IMAGES_PUBLIC_URL", f"https://{images.cdn.distribution_domain_name}")
+                function.add_to_role_policy(
+                    iam.PolicyStatement(actions=["s3:PutObjectTagging"], resources=[images.bucket.arn_for_objects("*")])
+                )
             functions[group] = function
         for route in routes.ROUTES:
             api.add_routes(
@@ -87,6 +111,48 @@ class ApiStack(cdk.Stack):
                 ),
             )
         cdk.CfnOutput(self, "ApiUrl", value=api.api_endpoint)
+        cdk.CfnOutput(self, "ImagesUrl", value=f"https://{images.cdn.distribution_domain_name}")
+
+    def _images(self, config: Stage) -> _Images:
+        """The pick image bucket: private, encrypted, browser uploads by presigned POST from the stage's origins,
+        unattached uploads expired by tag; served through CloudFront (origin access control)."""
+        bucket = s3.Bucket(
+            self,
+            "ImagesBucket",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            cors=[
+                s3.CorsRule(
+                    allowed_methods=[s3.HttpMethods.POST],
+                    allowed_origins=list(config.cors_allowed_origins),
+                    allowed_headers=["*"],
+                    max_age=CORS_MAX_AGE_SECONDS,
+                )
+            ],
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="ExpireUnattachedUploads",
+                    tag_filters={ATTACHED_TAG: "false"},
+                    expiration=cdk.Duration.days(2),
+                ),
+                s3.LifecycleRule(
+                    id="AbortIncompleteUploads", abort_incomplete_multipart_upload_after=cdk.Duration.days(1)
+                ),
+            ],
+            removal_policy=cdk.RemovalPolicy.RETAIN if config.deletion_protection else cdk.RemovalPolicy.DESTROY,
+            auto_delete_objects=not config.deletion_protection,
+        )
+        cdn = cloudfront.Distribution(
+            self,
+            "ImagesCdn",
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.S3BucketOrigin.with_origin_access_control(bucket),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+            ),
+        )
+        return _Images(bucket, cdn)
 
 
 def main() -> None:

@@ -39,6 +39,8 @@ TEXT_TYPES = (
     "application/javascript",
 )
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+# Lambda refuses synchronous invocations whose payload (the event, with a base64 body) exceeds 6 MB.
+LAMBDA_PAYLOAD_LIMIT = 6 * 1024 * 1024
 
 
 class LambdaContext:
@@ -163,6 +165,17 @@ def to_response(result: dict[str, Any]) -> Response:
     return response
 
 
+def too_large(content_type: str) -> Response:
+    """A body Lambda could not take. Uploads get the contract's size message; in AWS the web client sends large
+    images by presigned POST instead (see docs/decisions.md)."""
+    if content_type.startswith("multipart/"):
+        error = Errors.UPLOAD_TOO_LARGE
+        body = to_json(failure(error.message, error.code))
+        return Response(body, status_code=error.status, media_type="application/json;charset=UTF-8")
+    body = to_json(failure("요청 본문이 너무 큽니다.", 413))
+    return Response(body, status_code=413, media_type="application/json;charset=UTF-8")
+
+
 class Gateway:
     """The ASGI application."""
 
@@ -200,7 +213,10 @@ class Gateway:
                 request, Response(body, status_code=error.status, media_type="application/json;charset=UTF-8")
             )
         route, path_parameters = found
-        event = build_event(request, await request.body(), route, path_parameters)
+        body = await request.body()
+        if len(body) * 4 // 3 > LAMBDA_PAYLOAD_LIMIT:
+            return self._cors(request, too_large(request.headers.get("content-type", "")))
+        event = build_event(request, body, route, path_parameters)
         result = await run_in_threadpool(self.pools[route.group].invoke, event)
         return self._cors(request, to_response(result))
 

@@ -40,3 +40,40 @@ def test_cors_comes_from_the_stage():
             )
         },
     )
+
+
+def test_image_bucket_is_private_encrypted_and_expires_unattached_uploads():
+    synthesized = template()
+    synthesized.has_resource_properties(
+        "AWS::S3::Bucket",
+        {
+            "PublicAccessBlockConfiguration": {
+                "BlockPublicAcls": True,
+                "BlockPublicPolicy": True,
+                "IgnorePublicAcls": True,
+                "RestrictPublicBuckets": True,
+            },
+            "BucketEncryption": Match.object_like({"ServerSideEncryptionConfiguration": Match.any_value()}),
+            "LifecycleConfiguration": {
+                "Rules": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Status": "Enabled",
+                                "ExpirationInDays": 2,
+                                "TagFilters": [{"Key": "devdevdev-attached", "Value": "false"}],
+                            }
+                        )
+                    ]
+                )
+            },
+            "CorsConfiguration": {
+                "CorsRules": [
+                    Match.object_like(
+                        {"AllowedMethods": ["POST"], "AllowedOrigins": list(stage("prod").cors_allowed_origins)}
+                    )
+                ]
+            },
+        },
+    )
+    synthesized.resource_count_is("AWS::CloudFront::Distribution", 1)

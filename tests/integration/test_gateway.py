@@ -9,7 +9,7 @@ from devdevdev.api.request import HttpRequest
 from devdevdev.auth.identity import Caller
 
 from infra import routes
-from tests.conftest import BASE, build_runtime, fail, make_client
+from tests.conftest import BASE, bearer, build_runtime, fail, make_client, tokens
 
 pytestmark = pytest.mark.integration
 ORIGIN = "http://127.0.0.1:3000"
@@ -175,3 +175,19 @@ def test_multipart_and_binary_bodies_arrive_base64_encoded(runtime):
     assert built["cookies"] == ["a=1", "b=2"]
     assert built["queryStringParameters"] == {"a": "1,2"}
     assert built["routeKey"] == "POST /devdevdev/api/v1/logout"
+
+
+def test_a_body_over_lambdas_payload_limit_gets_the_contracts_size_message(client):
+    # Given an image upload bigger than a Lambda invocation can carry (about 4.5 MB once base64-encoded)
+    token = tokens(client)["accessToken"]
+    files = {"pickOptionImages": ("big.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (5 * 1024 * 1024), "image/png")}
+    # When it is sent
+    response = client.post(f"{BASE}/picks/image?name=firstPickOptionImage", headers=bearer(token), files=files)
+    # Then the answer is the contract's size message in the envelope, not a gateway error page
+    assert (response.status_code, response.json()) == (400, fail("업로드 가능한 파일 용량(10MB)을 초과했습니다.", 400))
+    response = client.post(
+        f"{BASE}/picks",
+        headers={**bearer(token), "Content-Type": "application/json"},
+        content=b"[" + b"0," * 3_500_000 + b"0]",
+    )
+    assert (response.status_code, response.json()) == (413, fail("요청 본문이 너무 큽니다.", 413))
