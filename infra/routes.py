@@ -61,6 +61,12 @@ ROUTES: tuple[Route, ...] = (
     *_routes(
         "mypage",
         ("GET", "/mypage/picks"),
+        ("GET", "/mypage/exit-survey"),
+        ("POST", "/mypage/exit-survey"),
+        ("DELETE", "/mypage/profile"),
+        ("GET", "/mypage/nickname/random"),
+        ("GET", "/mypage/nickname/changeable"),
+        ("PATCH", "/mypage/nickname"),
     ),
 )
 

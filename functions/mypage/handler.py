@@ -6,8 +6,9 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from devdevdev.api.app import create_resolver, handle, ok, scope
+from devdevdev.api.cookies import CookieJar
 from devdevdev.api.request import cursor_id, page_size
-from devdevdev.services import picks
+from devdevdev.services import mypage, picks
 
 app = create_resolver()
 MY_PICKS_PAGE_SIZE = 10
@@ -21,6 +22,48 @@ def my_picks() -> Response:
     cursor = cursor_id(request.query.get("pickId"), "pickId")
     member = current.caller.member
     return ok(picks.my_picks(current.runtime, member.id, member.pick_total_count, cursor, size))
+
+
+@app.get("/mypage/exit-survey")
+def exit_survey() -> Response:
+    current = scope(app)
+    return ok(mypage.exit_survey(current.runtime, current.caller.member))
+
+
+@app.post("/mypage/exit-survey")
+def answer_exit_survey() -> Response:
+    current = scope(app)
+    body = current.request.json_body()
+    mypage.answer_exit_survey(current.runtime, current.caller.member, body)
+    return ok()
+
+
+@app.delete("/mypage/profile")
+def exit_member() -> Response:
+    current = scope(app)
+    mypage.exit_member(current.runtime, current.caller.member)
+    jar = CookieJar(current.runtime.settings, current.runtime.clock.now())
+    return ok(cookies=jar.exited())
+
+
+@app.get("/mypage/nickname/random")
+def random_nickname() -> Response:
+    current = scope(app)
+    current.caller.member  # only live members  # noqa: B018
+    return ok(mypage.random_nickname(current.runtime))
+
+
+@app.get("/mypage/nickname/changeable")
+def nickname_changeable() -> Response:
+    current = scope(app)
+    return ok(mypage.nickname_changeable(current.runtime, current.caller.member))
+
+
+@app.patch("/mypage/nickname")
+def change_nickname() -> Response:
+    current = scope(app)
+    body = current.request.json_body()
+    return ok(mypage.change_nickname(current.runtime, current.caller.member, body))
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

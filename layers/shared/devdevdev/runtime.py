@@ -17,6 +17,7 @@ from devdevdev.store.pick_images import PickImageRepository
 from devdevdev.store.picks import PickRepository
 from devdevdev.store.ratelimit import RateLimiter
 from devdevdev.store.services import ServiceRepository
+from devdevdev.store.surveys import SurveyRepository
 
 
 @dataclass
@@ -57,6 +58,10 @@ class Runtime:
     @cached_property
     def dictionary(self) -> NicknameDictionary:
         return NicknameDictionary()
+
+    @cached_property
+    def surveys(self) -> SurveyRepository:
+        return SurveyRepository()
 
     @cached_property
     def picks(self) -> PickRepository:

@@ -78,5 +78,6 @@ class CookieJar:
         )
 
     def exited(self) -> list[Cookie]:
-        """The cookies of a member's exit (§2.5): an emptied refresh token and ``LOGIN_STATUS=inactive``."""
-        return [self.expire(REFRESH_TOKEN), self.login_status(False)]
+        """The cookies of a member's exit, as the contract shows them: ``DEVDEVDEV_REFRESH_TOKEN=`` (empty, 180 s,
+        not HttpOnly) and ``DEVDEVDEV_LOGIN_STATUS=inactive``."""
+        return [self._cookie(REFRESH_TOKEN, "", HANDOFF_MAX_AGE), self.login_status(False)]

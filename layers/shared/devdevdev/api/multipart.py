@@ -21,7 +21,7 @@ class Part:
 
 
 def parse_multipart(content_type_header: str | None, body: bytes) -> list[Part]:
-    """The parts of a multipart body, in order. Not multipart, no boundary, or a broken body → 400."""
+    """The parts of a multipart body, in order. Not multipart, no boundary, or a broken or cut-off body → 400."""
     media_type, params = parse_options_header(content_type_header or "")
     if media_type != b"multipart/form-data":
         raise bad_request("multipart/form-data 형식으로 요청해주세요.")
@@ -30,6 +30,7 @@ def parse_multipart(content_type_header: str | None, body: bytes) -> list[Part]:
         raise bad_request("multipart 요청에 boundary가 없습니다.")
 
     parts: list[Part] = []
+    ended: list[bool] = []
     headers: dict[str, str] = {}
     header_field = bytearray()
     header_value = bytearray()
@@ -44,7 +45,9 @@ def parse_multipart(content_type_header: str | None, body: bytes) -> list[Part]:
         header_value.extend(data[start:end])
 
     def on_header_end() -> None:
-        headers[header_field.decode("latin-1").lower()] = header_value.decode("utf-8", errors="replace")
+        # Byte for byte (latin-1), as Starlette does: browsers send a file name as raw UTF-8, which the parameter
+        # parser below handles only in this form; the name and file name are decoded as UTF-8 afterwards.
+        headers[header_field.decode("latin-1").lower()] = header_value.decode("latin-1")
         header_field.clear()
         header_value.clear()
 
@@ -64,6 +67,9 @@ def parse_multipart(content_type_header: str | None, body: bytes) -> list[Part]:
     def on_part_data(data: bytes, start: int, end: int) -> None:
         parts[-1].data.extend(data[start:end])
 
+    def on_end() -> None:
+        ended.append(True)
+
     callbacks = {
         "on_part_begin": on_part_begin,
         "on_header_field": on_header_field,
@@ -71,6 +77,7 @@ def parse_multipart(content_type_header: str | None, body: bytes) -> list[Part]:
         "on_header_end": on_header_end,
         "on_headers_finished": on_headers_finished,
         "on_part_data": on_part_data,
+        "on_end": on_end,
     }
     try:
         parser = MultipartParser(boundary, callbacks)  # type: ignore[arg-type]
@@ -78,4 +85,6 @@ def parse_multipart(content_type_header: str | None, body: bytes) -> list[Part]:
         parser.finalize()
     except (MultipartParseError, IndexError, ValueError):
         raise bad_request("multipart 요청 본문을 읽을 수 없습니다.") from None
+    if not ended:  # no closing boundary: a cut-off body (python-multipart's finalize() does not check this)
+        raise bad_request("multipart 요청 본문을 읽을 수 없습니다.")
     return parts

@@ -19,6 +19,7 @@ Layout (PK / SK):
 - ``BLAME_TYPES`` / ``<sortOrder:06d>#<id>``     the blame reasons, in display order
 - ``SURVEY`` / ``CURRENT``                       the current exit-survey version (questions and options inline)
 - ``NICKNAME_WORDS`` / ``<ADVERB|ADJECTIVE|NOUN>`` the random-nickname dictionary, one item per word type
+- ``MEMBER#<id>`` / ``SURVEY_ANSWER#<version>#<question>#<answer id>``  exit-survey answers (append-only)
 """
 
 from __future__ import annotations
@@ -110,6 +111,14 @@ def blame_type(sort_order: int, blame_type_id: int) -> tuple[str, str]:
 
 def current_survey() -> tuple[str, str]:
     return "SURVEY", "CURRENT"
+
+
+def survey_answer(member_id: int, version_id: int, question_id: int, answer_id: int) -> tuple[str, str]:
+    return f"MEMBER#{member_id}", f"{survey_answers_prefix(version_id)}{question_id}#{answer_id}"
+
+
+def survey_answers_prefix(version_id: int) -> str:
+    return f"SURVEY_ANSWER#{version_id}#"
 
 
 def nickname_words(word_type: str) -> tuple[str, str]:

@@ -170,6 +170,48 @@ class MemberRepository:
             raise
         return True
 
+    def exit(self, member: Member, now: datetime) -> bool:
+        """Soft-delete a member: flagged deleted, refresh token forgotten, login removed (so every lookup by token
+        answers 404 and a new login creates a new member). False when the member had already exited."""
+        try:
+            with transaction() as write:
+                write.update(
+                    MemberItem(*keys.member(member.id)),
+                    actions=[
+                        MemberItem.is_deleted.set(True),
+                        MemberItem.deleted_at.set(now),
+                        MemberItem.refresh_token_hash.remove(),
+                    ],
+                    condition=MemberItem.pk.exists() & (MemberItem.is_deleted == False),  # noqa: E712
+                )
+                write.delete(
+                    LoginItem(*keys.login(member.social_type, member.email)),
+                    condition=LoginItem.member_id == member.id,
+                )
+        except TransactWriteError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def change_nickname(self, member_id: int, nickname: str, now: datetime, changed_before: datetime) -> bool:
+        """Set a new nickname if the last change was at or before ``changed_before`` (or never); False otherwise.
+
+        The rule is the write's condition, so two concurrent changes cannot both pass it."""
+        condition = (MemberItem.is_deleted == False) & (  # noqa: E712
+            MemberItem.nickname_updated_at.does_not_exist() | (MemberItem.nickname_updated_at <= changed_before)
+        )
+        try:
+            MemberItem(*keys.member(member_id)).update(
+                actions=[MemberItem.nickname.set(nickname), MemberItem.nickname_updated_at.set(now)],
+                condition=MemberItem.pk.exists() & condition,
+            )
+        except UpdateError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True
+
     def revoke_refresh_token(self, member_id: int) -> None:
         """Forget the current refresh token: the next refresh with it is refused."""
         MemberItem(*keys.member(member_id)).update(

@@ -274,5 +274,13 @@ class SurveyItem(TableModel):
     questions = JSONAttribute()
 
 
+class SurveyAnswerItem(TableModel):
+    """One answer to one exit-survey question: the chosen options, each with an optional custom message."""
+
+    question_id = NumberAttribute(attr_name="questionId")
+    options = JSONAttribute()  # [{"id": 3, "message": "..." | null}]
+    answered_at = UTCDateTimeAttribute(attr_name="answeredAt")
+
+
 class NicknameWordsItem(TableModel):
     words = ListAttribute(of=UnicodeAttribute)
