@@ -3,6 +3,7 @@ and moto's S3 server. Used by ``make run`` and by the test session alike."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
@@ -134,7 +135,11 @@ def s3_client(endpoint: str, region: str = "ap-northeast-2"):
 
 
 def ensure_bucket(endpoint: str, bucket: str, region: str = "ap-northeast-2") -> None:
+    """Create the local image bucket, readable by anyone: in AWS, CloudFront serves the private bucket's images, and
+    locally the browser reads them straight from moto (which refuses anonymous GETs of a private bucket)."""
     client = s3_client(endpoint, region)
     existing = {b["Name"] for b in client.list_buckets().get("Buckets", [])}
     if bucket not in existing:
         client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
+    statement = {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{bucket}/*"}
+    client.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [statement]}))

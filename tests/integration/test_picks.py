@@ -18,12 +18,22 @@ ANON = {"Anonymous-Member-Id": "GA1.1.276672604.1715872960"}
 LONG_MAX = "9223372036854775807"
 
 
-def pick_body(title: str = "Svelte VS React", first: str = "Svelte가 짱이다!", second: str = "React가 짱이다!", **extra):
+def pick_body(
+    title: str = "Svelte VS React", first: str = "Svelte가 짱이다!", second: str = "React가 짱이다!", **extra
+):
     body = {
         "pickTitle": title,
         "pickOptions": {
-            "firstPickOption": {"pickOptionTitle": first, "pickOptionContent": "낮은 러닝커브 그리고 빠른 속도!", "pickOptionImageIds": []},
-            "secondPickOption": {"pickOptionTitle": second, "pickOptionContent": "대형 커뮤니티!", "pickOptionImageIds": []},
+            "firstPickOption": {
+                "pickOptionTitle": first,
+                "pickOptionContent": "낮은 러닝커브 그리고 빠른 속도!",
+                "pickOptionImageIds": [],
+            },
+            "secondPickOption": {
+                "pickOptionTitle": second,
+                "pickOptionContent": "대형 커뮤니티!",
+                "pickOptionImageIds": [],
+            },
         },
     }
     body.update(extra)
@@ -141,7 +151,9 @@ def test_thirty_picks_page_exactly_in_every_sort(client, user):
         # When the client pages with size 10, passing the last id as the cursor
         seen, lasts, cursor = [], [], LONG_MAX
         for _ in range(5):
-            data = client.get(f"{BASE}/picks?pickSort={sort}&size=10&pickId={cursor}", headers=bearer(user)).json()["data"]
+            data = client.get(f"{BASE}/picks?pickSort={sort}&size=10&pickId={cursor}", headers=bearer(user)).json()[
+                "data"
+            ]
             seen += [item["id"] for item in data["content"]]
             lasts.append(data["last"])
             if data["last"]:
@@ -151,11 +163,18 @@ def test_thirty_picks_page_exactly_in_every_sort(client, user):
         assert sorted(seen) == sorted(everything), sort
         assert lasts == [False, False, True], sort
         # and each page follows the sort's order, ties broken by id descending
-        key = {"LATEST": None, "POPULAR": "popularScore", "MOST_VIEWED": "viewTotalCount", "MOST_COMMENTED": "commentTotalCount"}[sort]
+        key = {
+            "LATEST": None,
+            "POPULAR": "popularScore",
+            "MOST_VIEWED": "viewTotalCount",
+            "MOST_COMMENTED": "commentTotalCount",
+        }[sort]
         items = []
         cursor = LONG_MAX
         for _ in range(4):
-            data = client.get(f"{BASE}/picks?pickSort={sort}&size=10&pickId={cursor}", headers=bearer(user)).json()["data"]
+            data = client.get(f"{BASE}/picks?pickSort={sort}&size=10&pickId={cursor}", headers=bearer(user)).json()[
+                "data"
+            ]
             items += data["content"]
             if data["last"]:
                 break
@@ -286,7 +305,9 @@ def test_create_answers_the_new_id_and_lists_it_everywhere(client, user):
     assert response.status_code == 200
     assert response.json() == {"resultType": "SUCCESS", "data": {"pickId": 6}}
     for sort in ("LATEST", "POPULAR", "MOST_VIEWED", "MOST_COMMENTED"):
-        ids = [i["id"] for i in client.get(f"{BASE}/picks?pickSort={sort}", headers=bearer(user)).json()["data"]["content"]]
+        ids = [
+            i["id"] for i in client.get(f"{BASE}/picks?pickSort={sort}", headers=bearer(user)).json()["data"]["content"]
+        ]
         assert 6 in ids, sort
 
 
@@ -297,25 +318,40 @@ def _option(title="선택지", content=None, images=None):
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ({"pickTitle": " ", "pickOptions": {"firstPickOption": _option(), "secondPickOption": _option()}}, "제목을 작성해주세요."),
+        (
+            {"pickTitle": " ", "pickOptions": {"firstPickOption": _option(), "secondPickOption": _option()}},
+            "제목을 작성해주세요.",
+        ),
         ({"pickOptions": {"firstPickOption": _option(), "secondPickOption": _option()}}, "제목을 작성해주세요."),
         (
             {"pickTitle": "가" * 151, "pickOptions": {"firstPickOption": _option(), "secondPickOption": _option()}},
             "제목은 빈 값이거나 150자를 초과 할 수 없습니다.",
         ),
-        ({"pickTitle": "t", "pickOptions": {"firstPickOption": _option(""), "secondPickOption": _option()}}, "선택지 제목을 작성해주세요."),
         (
-            {"pickTitle": "t", "pickOptions": {"firstPickOption": _option(content="가" * 30001), "secondPickOption": _option()}},
+            {"pickTitle": "t", "pickOptions": {"firstPickOption": _option(""), "secondPickOption": _option()}},
+            "선택지 제목을 작성해주세요.",
+        ),
+        (
+            {
+                "pickTitle": "t",
+                "pickOptions": {"firstPickOption": _option(content="가" * 30001), "secondPickOption": _option()},
+            },
             "픽픽픽 내용은 최대 30000자 입니다.",
         ),
         ({"pickTitle": "t", "pickOptions": {"firstPickOption": _option()}}, "픽픽픽 선택지가 없습니다."),
         ({"pickTitle": "t"}, "픽픽픽 선택지가 없습니다."),
         (
-            {"pickTitle": "t", "pickOptions": {"firstPickOption": _option(images=[1, 2, 3, 4]), "secondPickOption": _option()}},
+            {
+                "pickTitle": "t",
+                "pickOptions": {"firstPickOption": _option(images=[1, 2, 3, 4]), "secondPickOption": _option()},
+            },
             "이미지 파일은 최대 3개 까지 업로드 할 수 있습니다.",
         ),
         (
-            {"pickTitle": "t", "pickOptions": {"firstPickOption": _option(images=[424242]), "secondPickOption": _option()}},
+            {
+                "pickTitle": "t",
+                "pickOptions": {"firstPickOption": _option(images=[424242]), "secondPickOption": _option()},
+            },
             "픽픽픽 선택지 이미지가 존재하지 않습니다.",
         ),
     ],
@@ -363,8 +399,18 @@ def modify_body(first_id, second_id, title="픽타이틀수정"):
     return {
         "pickTitle": title,
         "pickOptions": {
-            "firstPickOption": {"pickOptionId": first_id, "pickOptionTitle": "픽옵션1제목수정", "pickOptionContent": "픽옵션1콘텐츠수정", "pickOptionImageIds": []},
-            "secondPickOption": {"pickOptionId": second_id, "pickOptionTitle": "픽옵션2제목수정", "pickOptionContent": "픽옵션2콘텐츠수정", "pickOptionImageIds": []},
+            "firstPickOption": {
+                "pickOptionId": first_id,
+                "pickOptionTitle": "픽옵션1제목수정",
+                "pickOptionContent": "픽옵션1콘텐츠수정",
+                "pickOptionImageIds": [],
+            },
+            "secondPickOption": {
+                "pickOptionId": second_id,
+                "pickOptionTitle": "픽옵션2제목수정",
+                "pickOptionContent": "픽옵션2콘텐츠수정",
+                "pickOptionImageIds": [],
+            },
         },
     }
 
@@ -376,7 +422,10 @@ def test_modify_replaces_title_and_options(client, user):
     assert response.json() == {"resultType": "SUCCESS", "data": {"pickId": pick_id}}
     detail = client.get(f"{BASE}/picks/{pick_id}", headers=bearer(user)).json()["data"]
     assert detail["pickTitle"] == "픽타이틀수정"
-    assert [detail["pickOptions"][t]["title"] for t in ("firstPickOption", "secondPickOption")] == ["픽옵션1제목수정", "픽옵션2제목수정"]
+    assert [detail["pickOptions"][t]["title"] for t in ("firstPickOption", "secondPickOption")] == [
+        "픽옵션1제목수정",
+        "픽옵션2제목수정",
+    ]
     assert detail["pickOptions"]["secondPickOption"]["content"] == "픽옵션2콘텐츠수정"
 
 
@@ -385,7 +434,10 @@ def test_modify_errors(client, user, admin):
     first, second = option_ids(client, user, pick_id)
     url = f"{BASE}/picks/{pick_id}"
     response = client.patch(url, headers=bearer(admin), json=modify_body(first, second))
-    assert (response.status_code, response.json()) == (403, fail("회원 본인이 작성한 게시글만 수정할 수 있습니다.", 403))
+    assert (response.status_code, response.json()) == (
+        403,
+        fail("회원 본인이 작성한 게시글만 수정할 수 있습니다.", 403),
+    )
     response = client.patch(f"{BASE}/picks/999", headers=bearer(user), json=modify_body(first, second))
     assert (response.status_code, response.json()) == (404, fail("수정할 수 있는 픽픽픽 게시글이 없습니다.", 404))
     body = modify_body(first, second, title="")
@@ -436,7 +488,9 @@ def test_an_interrupted_delete_hides_the_pick_and_the_next_delete_finishes_it(cl
     # Then the pick is nowhere to be seen
     assert client.get(f"{BASE}/picks/{pick_id}", headers=bearer(user)).json() == fail("픽픽픽 게시글이 없습니다.", 404)
     assert pick_id not in [i["id"] for i in client.get(f"{BASE}/picks", headers=bearer(user)).json()["data"]["content"]]
-    assert pick_id not in [i["id"] for i in client.get(f"{BASE}/mypage/picks", headers=bearer(user)).json()["data"]["content"]]
+    assert pick_id not in [
+        i["id"] for i in client.get(f"{BASE}/mypage/picks", headers=bearer(user)).json()["data"]["content"]
+    ]
     assert vote(client, ANON, pick_id, 1).json() == fail("픽픽픽 게시글이 없습니다.", 404)
     # When the author deletes again, it finishes
     assert client.delete(f"{BASE}/picks/{pick_id}", headers=bearer(user)).json() == {"resultType": "SUCCESS"}
@@ -503,7 +557,11 @@ def test_vote_errors(client, user):
     assert (response.status_code, response.json()) == (400, fail("익명 회원 아이디를 확인해주세요.", 400))
     response = vote(client, {"Anonymous-Member-Id": "x" * 31}, 1, 1)
     assert (response.status_code, response.json()) == (400, fail("익명 회원 아이디를 확인해주세요.", 400))
-    for bad in ({"pickId": "abc", "pickOptionId": 1}, {"pickId": True, "pickOptionId": 1}, {"pickId": 1, "pickOptionId": [1]}):
+    for bad in (
+        {"pickId": "abc", "pickOptionId": 1},
+        {"pickId": True, "pickOptionId": 1},
+        {"pickId": 1, "pickOptionId": [1]},
+    ):
         response = client.post(f"{BASE}/picks/vote", headers=headers, json=bad)
         assert response.status_code == 400 and response.json()["resultType"] == "FAIL"
 
@@ -514,7 +572,9 @@ def test_fifty_voters_at_once_count_exactly(client, user):
     first, second = option_ids(client, user, pick_id)
 
     def cast(n: int) -> int:
-        return vote(client, {"Anonymous-Member-Id": f"GA1.1.{n}.{pick_id}"}, pick_id, first if n % 3 else second).status_code
+        return vote(
+            client, {"Anonymous-Member-Id": f"GA1.1.{n}.{pick_id}"}, pick_id, first if n % 3 else second
+        ).status_code
 
     # When they all vote at the same time
     with ThreadPoolExecutor(max_workers=50) as pool:
@@ -533,7 +593,9 @@ def test_one_voter_switching_concurrently_keeps_a_single_vote(client, user):
     first, second = option_ids(client, user, pick_id)
     headers = {"Anonymous-Member-Id": f"GA1.1.switch.{pick_id}"}
     with ThreadPoolExecutor(max_workers=12) as pool:
-        statuses = list(pool.map(lambda n: vote(client, headers, pick_id, first if n % 2 else second).status_code, range(12)))
+        statuses = list(
+            pool.map(lambda n: vote(client, headers, pick_id, first if n % 2 else second).status_code, range(12))
+        )
     assert set(statuses) <= {200, 400} and 200 in statuses
     options = client.get(f"{BASE}/picks/{pick_id}", headers=bearer(user)).json()["data"]["pickOptions"]
     counts = [options[t]["voteTotalCount"] for t in ("firstPickOption", "secondPickOption")]

@@ -8,14 +8,15 @@ bytes are checked when a pick first attaches it, because S3 emulators do not enf
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from devdevdev.api.errors import ApiError, Errors, bad_request
 from devdevdev.api.multipart import Part
 from devdevdev.api.request import parse_int
-from devdevdev.storage.images import ALLOWED_TYPES, MAX_IMAGE_BYTES, StorageUnavailable, sniff_type
+from devdevdev.storage.images import ALLOWED_TYPES, MAX_IMAGE_BYTES, ObjectMissing, StorageUnavailable, sniff_type
 from devdevdev.store.pick_images import IMAGE_NAMES, PickImage
 from devdevdev.store.picks import DELETING, ImageRef
 from devdevdev.store.transactions import ConditionFailed, Contended
@@ -169,15 +170,32 @@ def _verify(runtime: Runtime, image: PickImage) -> None:
     runtime.pick_images.mark_verified(image.id, stored.size)
 
 
-def mark_attached(runtime: Runtime, images: Sequence[ImageRef], *, attached: bool, best_effort: bool = False) -> None:
-    """Tag the objects so that the bucket's expiry rule skips attached images and removes released ones."""
+@contextmanager
+def attaching(runtime: Runtime, images: Sequence[ImageRef]) -> Iterator[None]:
+    """Tag the images' objects as attached before the write that attaches them (so the bucket's expiry rule can
+    never take an image a pick uses); if the write fails, tag them back (best effort). An object that is gone
+    (never uploaded, or expired) → 404 ``픽픽픽 선택지 이미지가 존재하지 않습니다.``."""
+    tagged: list[ImageRef] = []
+    try:
+        for image in images:
+            runtime.images.mark_attached(image.key, True)
+            tagged.append(image)
+        yield
+    except ObjectMissing:
+        release_tags(runtime, tagged)
+        raise Errors.PICK_OPTION_IMAGE_NOT_FOUND.error() from None
+    except BaseException:
+        release_tags(runtime, tagged)
+        raise
+
+
+def release_tags(runtime: Runtime, images: Sequence[ImageRef]) -> None:
+    """Tag objects as unattached again, so that they expire (best effort: a failure is logged, not raised)."""
     for image in images:
         try:
-            runtime.images.mark_attached(image.key, attached)
-        except StorageUnavailable:
-            if not best_effort:
-                raise
-            log.warning("could not re-tag a released image", extra={"imageId": image.id})
+            runtime.images.mark_attached(image.key, False)
+        except (StorageUnavailable, ObjectMissing):
+            log.warning("could not re-tag an unattached image", extra={"imageId": image.id})
 
 
 def delete_image(runtime: Runtime, member_id: int, image_id: int) -> None:

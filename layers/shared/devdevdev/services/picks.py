@@ -302,15 +302,15 @@ def create_pick(runtime: Runtime, member_id: int, body: dict[str, Any]) -> dict[
     )
     status = APPROVAL if runtime.settings.auto_approve_picks else READY
     try:
-        pick_images.mark_attached(runtime, [images[i] for i in wanted], attached=True)
-        runtime.picks.create(
-            pick_id=pick_id,
-            title=title,
-            member_id=member_id,
-            status=status,
-            options=drafts,
-            now=runtime.clock.now(),  # type: ignore[arg-type]
-        )
+        with pick_images.attaching(runtime, [images[i] for i in wanted]):
+            runtime.picks.create(
+                pick_id=pick_id,
+                title=title,
+                member_id=member_id,
+                status=status,
+                options=drafts,  # type: ignore[arg-type]
+                now=runtime.clock.now(),
+            )
     except ConditionFailed:
         raise Errors.PICK_OPTION_IMAGE_NOT_FOUND.error() from None  # an image was taken or deleted meanwhile
     except (Contended, StorageUnavailable):
@@ -337,22 +337,22 @@ def modify_pick(runtime: Runtime, member_id: int, pick_id: int, body: dict[str, 
         )
         released = [current[i] for i in sorted(pick.image_ids - {i for o in options for i in o.image_ids})]
         try:
-            pick_images.mark_attached(runtime, [refs[i] for i in new_ids], attached=True)
-            runtime.picks.update_content(
-                pick,
-                title=title,
-                options=drafts,  # type: ignore[arg-type]
-                member_id=member_id,
-                detach_expires_at=pick_images.expiry(runtime),
-                now=runtime.clock.now(),
-            )
+            with pick_images.attaching(runtime, [refs[i] for i in new_ids]):
+                runtime.picks.update_content(
+                    pick,
+                    title=title,
+                    options=drafts,  # type: ignore[arg-type]
+                    member_id=member_id,
+                    detach_expires_at=pick_images.expiry(runtime),
+                    now=runtime.clock.now(),
+                )
         except ConditionFailed as failed:
             if 0 in failed.failed:
                 continue  # the pick changed meanwhile: read it again
             raise Errors.PICK_OPTION_IMAGE_NOT_FOUND.error() from None
         except (Contended, StorageUnavailable):
             raise _storage_failure() from None
-        pick_images.mark_attached(runtime, released, attached=False, best_effort=True)
+        pick_images.release_tags(runtime, released)
         return {"pickId": pick.id}
     raise Errors.TEMPORARY_FAILURE.error()
 

@@ -29,6 +29,10 @@ class StorageUnavailable(Exception):
     """S3 could not be reached or refused a request."""
 
 
+class ObjectMissing(Exception):
+    """The object is not in the bucket (never uploaded, or expired by the lifecycle rule)."""
+
+
 @dataclass(frozen=True)
 class StoredObject:
     size: int
@@ -141,7 +145,14 @@ class ImageStorage:
     def mark_attached(self, key: str, attached: bool) -> None:
         """Tag an object as used by a pick (never expires) or not (expires by the lifecycle rule)."""
         tags = {"TagSet": [{"Key": ATTACHED_TAG, "Value": "true" if attached else "false"}]}
-        self._call("put_object_tagging", Bucket=self.bucket, Key=key, Tagging=tags)
+        try:
+            self._client.put_object_tagging(Bucket=self.bucket, Key=key, Tagging=tags)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+                raise ObjectMissing(key) from error
+            raise StorageUnavailable(f"put_object_tagging: {error}") from error
+        except BotoCoreError as error:
+            raise StorageUnavailable(f"put_object_tagging: {error}") from error
 
     def delete(self, keys: list[str]) -> None:
         """Delete objects (missing ones are fine), in batches of 1000."""
