@@ -91,3 +91,79 @@ def test_run_serves_the_demo_refuses_a_busy_port_stops_cleanly_and_keeps_data(tm
         assert (status, body["message"]) == (401, "유효하지 않은 리프레시 토큰 입니다.")
     finally:
         stop(restarted)
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def test_a_new_user_creates_a_pick_with_images_and_people_vote(tmp_path):
+    """Issue 3's "done when", as a user of `make run` would try it."""
+    import httpx
+
+    port = free_port()
+    stack = start(port, tmp_path / "ddb")
+    try:
+        api = httpx.Client(base_url=f"http://127.0.0.1:{port}{BASE}", timeout=15)
+        member = {"Authorization": f"Bearer {api.get('/token/test/user').json()['data']['accessToken']}"}
+        visitor = {"Anonymous-Member-Id": "GA1.1.276672604.1715872960"}
+        # A member uploads two images and creates a pick with them
+        images = []
+        for name, file_name in (("firstPickOptionImage", "svelte.png"), ("secondPickOptionImage", "react.png")):
+            response = api.post(
+                "/picks/image",
+                params={"name": name},
+                files={"pickOptionImages": (file_name, PNG, "image/png")},
+                headers=member,
+            )
+            assert response.status_code == 200, response.text
+            images.append(response.json()["data"]["pickOptionImages"][0])
+        assert httpx.get(images[0]["imageUrl"]).content == PNG  # the browser can show it
+        body = {
+            "pickTitle": "Svelte VS React",
+            "pickOptions": {
+                "firstPickOption": {
+                    "pickOptionTitle": "Svelte",
+                    "pickOptionImageIds": [images[0]["pickOptionImageId"]],
+                },
+                "secondPickOption": {
+                    "pickOptionTitle": "React",
+                    "pickOptionImageIds": [images[1]["pickOptionImageId"]],
+                },
+            },
+        }
+        pick_id = api.post("/picks", json=body, headers=member).json()["data"]["pickId"]
+        # It appears in all four sorts
+        for sort in ("LATEST", "POPULAR", "MOST_VIEWED", "MOST_COMMENTED"):
+            listed = api.get("/picks", params={"pickSort": sort, "size": 100}, headers=visitor).json()["data"][
+                "content"
+            ]
+            assert pick_id in [item["id"] for item in listed], sort
+        detail = api.get(f"/picks/{pick_id}", headers=visitor).json()["data"]["pickOptions"]
+        first, second = detail["firstPickOption"]["id"], detail["secondPickOption"]["id"]
+        assert detail["firstPickOption"]["pickDetailOptionImages"][0]["imageUrl"] == images[0]["imageUrl"]
+        # A visitor and the member vote; the member switches
+        assert (
+            api.post("/picks/vote", json={"pickId": str(pick_id), "pickOptionId": first}, headers=visitor).status_code
+            == 200
+        )
+        assert (
+            api.post("/picks/vote", json={"pickId": str(pick_id), "pickOptionId": first}, headers=member).status_code
+            == 200
+        )
+        result = api.post("/picks/vote", json={"pickId": str(pick_id), "pickOptionId": second}, headers=member).json()
+        assert [(o["voteTotalCount"], o["percent"], o["isPicked"]) for o in result["data"]["votePickOptions"]] == [
+            (1, 50, False),
+            (1, 50, True),
+        ]
+        # Deleting the pick removes it everywhere, images included
+        assert api.delete(f"/picks/{pick_id}", headers=member).json() == {"resultType": "SUCCESS"}
+        assert api.get(f"/picks/{pick_id}", headers=visitor).status_code == 404
+        assert pick_id not in [
+            item["id"] for item in api.get("/picks", params={"size": 100}, headers=visitor).json()["data"]["content"]
+        ]
+        assert [httpx.get(image["imageUrl"]).status_code for image in images] == [404, 404]
+    finally:
+        stop(stack)
