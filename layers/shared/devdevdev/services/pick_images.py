@@ -210,7 +210,7 @@ def delete_image(runtime: Runtime, member_id: int, image_id: int) -> None:
         if image.pick_id is not None:
             _detach(runtime, image)
         runtime.images.delete([image.key])
-        runtime.picks.delete_images([image.id])
+        runtime.pick_images.delete([image.id])
     except (Contended, StorageUnavailable):
         raise Errors.TEMPORARY_FAILURE.error() from None
 

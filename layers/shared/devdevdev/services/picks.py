@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from devdevdev.api.envelope import slice_page
-from devdevdev.api.errors import ApiError, Errors, ErrorSpec, bad_request
+from devdevdev.api.errors import Errors, ErrorSpec, bad_request
 from devdevdev.api.request import parse_int
 from devdevdev.api.timefmt import spaced_datetime
 from devdevdev.masking import mask_email
@@ -285,10 +285,6 @@ def parse_pick(body: dict[str, Any], messages: PickMessages) -> tuple[str, tuple
     return title, (first, second)
 
 
-def _storage_failure() -> ApiError:
-    return Errors.TEMPORARY_FAILURE.error()
-
-
 def create_pick(runtime: Runtime, member_id: int, body: dict[str, Any]) -> dict[str, Any]:
     """``POST /picks``: READY, or APPROVAL at once where the stage approves new picks."""
     title, options = parse_pick(body, CREATE)
@@ -314,7 +310,7 @@ def create_pick(runtime: Runtime, member_id: int, body: dict[str, Any]) -> dict[
     except ConditionFailed:
         raise Errors.PICK_OPTION_IMAGE_NOT_FOUND.error() from None  # an image was taken or deleted meanwhile
     except (Contended, StorageUnavailable):
-        raise _storage_failure() from None
+        raise Errors.TEMPORARY_FAILURE.error() from None
     return {"pickId": pick_id}
 
 
@@ -351,7 +347,7 @@ def modify_pick(runtime: Runtime, member_id: int, pick_id: int, body: dict[str, 
                 continue  # the pick changed meanwhile: read it again
             raise Errors.PICK_OPTION_IMAGE_NOT_FOUND.error() from None
         except (Contended, StorageUnavailable):
-            raise _storage_failure() from None
+            raise Errors.TEMPORARY_FAILURE.error() from None
         pick_images.release_tags(runtime, released)
         return {"pickId": pick.id}
     raise Errors.TEMPORARY_FAILURE.error()
@@ -376,10 +372,10 @@ def delete_pick(runtime: Runtime, member_id: int, pick_id: int) -> None:
         runtime.picks.delete_contents(pick)
         images = [image for option in pick.options for image in option.images]
         runtime.images.delete([image.key for image in images])
-        runtime.picks.delete_images(image.id for image in images)
+        runtime.pick_images.delete(image.id for image in images)
         runtime.picks.finish_delete(pick.id)
     except (Contended, StorageUnavailable):
-        raise _storage_failure() from None
+        raise Errors.TEMPORARY_FAILURE.error() from None
 
 
 def moderate(runtime: Runtime, pick_id: int, body: dict[str, Any]) -> dict[str, Any]:

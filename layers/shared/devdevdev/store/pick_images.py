@@ -119,6 +119,12 @@ class PickImageRepository:
             raise
         return True
 
+    def delete(self, image_ids: Iterable[int]) -> None:
+        """Delete image records (their objects are deleted first, by the caller)."""
+        with PickImageItem.batch_write() as batch:
+            for image_id in image_ids:
+                batch.delete(PickImageItem(*keys.image(image_id)))
+
     def expired(self, now: datetime, limit: int = 500) -> list[PickImage]:
         """Unattached images whose expiry has passed, oldest first."""
         items = PickImageItem.query(

@@ -465,9 +465,6 @@ class PickRepository:
         ]
         _delete_keys(children)
 
-    def delete_images(self, image_ids: Iterable[int]) -> None:
-        _delete_keys([keys.image(i) for i in image_ids])
-
     def finish_delete(self, pick_id: int) -> None:
         """Remove the pick item itself (the last step)."""
         PickItem(*keys.pick(pick_id)).delete()
