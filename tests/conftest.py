@@ -82,10 +82,26 @@ def seeded(runtime):
     return runtime
 
 
+def stream_pump(runtime):
+    """The local stream pump of the runtime's table, feeding the article indexer."""
+    from devdevdev.search.indexer import apply_stream_records
+
+    from infra.local.streams import StreamPump
+
+    settings = runtime.settings
+    return StreamPump(
+        settings.dynamodb_endpoint,
+        settings.table_name,
+        settings.region,
+        lambda records: apply_stream_records(runtime, records),
+    )
+
+
 def make_client(runtime) -> TestClient:
     from infra.local.gateway import create_app
 
-    return TestClient(create_app(runtime.settings.cors_allowed_origins), base_url="http://127.0.0.1:8080")
+    app = create_app(runtime.settings.cors_allowed_origins, stream_pump(runtime))
+    return TestClient(app, base_url="http://127.0.0.1:8080")
 
 
 @pytest.fixture

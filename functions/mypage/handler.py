@@ -8,10 +8,13 @@ from aws_lambda_powertools.event_handler import Response
 from devdevdev.api.app import create_resolver, handle, ok, scope
 from devdevdev.api.cookies import CookieJar
 from devdevdev.api.request import cursor_id, page_size
-from devdevdev.services import mypage, picks
+from devdevdev.services import articles, companies, mypage, picks
+from devdevdev.store.articles import BookmarkSort
 
 app = create_resolver()
 MY_PICKS_PAGE_SIZE = 10
+MY_BOOKMARKS_PAGE_SIZE = 10
+MY_COMPANIES_PAGE_SIZE = 8
 
 
 @app.get("/mypage/picks")
@@ -22,6 +25,26 @@ def my_picks() -> Response:
     cursor = cursor_id(request.query.get("pickId"), "pickId")
     member = current.caller.member
     return ok(picks.my_picks(current.runtime, member.id, member.pick_total_count, cursor, size))
+
+
+@app.get("/mypage/bookmarks")
+def my_bookmarks() -> Response:
+    current = scope(app)
+    request = current.request
+    sort = request.query_enum("bookmarkSort", BookmarkSort, default=BookmarkSort.BOOKMARKED)
+    size = page_size(request.query.get("size"), default=MY_BOOKMARKS_PAGE_SIZE)
+    cursor = cursor_id(request.query.get("techArticleId"), "techArticleId")
+    return ok(articles.my_bookmarks(current.runtime, current.caller.member_id, sort, cursor, size))  # type: ignore[arg-type]
+
+
+@app.get("/mypage/subscriptions/companies")
+def my_companies() -> Response:
+    current = scope(app)
+    request = current.request
+    size = page_size(request.query.get("size"), default=MY_COMPANIES_PAGE_SIZE)
+    cursor = cursor_id(request.query.get("companyId"), "companyId")
+    member = current.caller.member
+    return ok(companies.my_companies(current.runtime, member.id, member.subscription_total_count, cursor, size))
 
 
 @app.get("/mypage/exit-survey")

@@ -43,12 +43,14 @@ def main() -> int:
         import uvicorn
         from devdevdev.clock import Clock
         from devdevdev.runtime import Runtime, use_runtime
+        from devdevdev.search.indexer import apply_stream_records, reindex_all
         from devdevdev.services.pick_images import expire_unattached
         from devdevdev.settings import Settings
         from devdevdev.store.schema import ensure_table
 
         from infra.local.gateway import create_app
         from infra.local.seed import DEFAULT_CRAWLER_KEY, seed
+        from infra.local.streams import StreamPump
 
         settings = Settings.from_env()
         ensure_table(services.dynamodb_client(settings.dynamodb_endpoint or "", settings.region), settings.table_name)
@@ -56,11 +58,21 @@ def main() -> int:
         runtime = Runtime(settings, Clock())
         use_runtime(runtime)
         seed(runtime, os.environ.get("CRAWLER_API_KEY", DEFAULT_CRAWLER_KEY))
+        indexed = reindex_all(runtime)  # the embedded search index lives in memory: rebuild it from the table
+        pump = StreamPump(
+            settings.dynamodb_endpoint or "",
+            settings.table_name,
+            settings.region,
+            lambda r: apply_stream_records(runtime, r),
+        )
+        pump.drain()
+        pump.run_in_background()
+        print(f"Indexed {indexed} article(s) for search.")
         expired = expire_unattached(runtime)  # in AWS the TTL and the bucket's lifecycle rule do this
         if expired:
             print(f"Deleted {expired} expired unattached image upload(s).")
         print(f"devdevdev local stack: http://127.0.0.1:{port}/devdevdev/api/v1  (data in {data_dir}; Ctrl-C stops)")
-        uvicorn.run(create_app(settings.cors_allowed_origins), host="127.0.0.1", port=port, log_level="info")
+        uvicorn.run(create_app(settings.cors_allowed_origins, pump), host="127.0.0.1", port=port, log_level="info")
     except KeyboardInterrupt:
         pass
     finally:

@@ -12,10 +12,9 @@ from devdevdev.auth.tokens import ROLE_ADMIN, ROLE_USER, SOCIAL_KAKAO
 from devdevdev.runtime import Runtime
 from devdevdev.services.auth import TEST_ADMIN_EMAIL, TEST_USER_EMAIL
 from devdevdev.store import keys
+from devdevdev.store.articles import ArticleDraft
 from devdevdev.store.errors import is_condition_failure
 from devdevdev.store.models import (
-    ArticleItem,
-    ArticleUrlItem,
     BlameTypeItem,
     CompanyItem,
     NicknameWordsItem,
@@ -138,22 +137,19 @@ def seed(runtime: Runtime, crawler_api_key: str = DEFAULT_CRAWLER_KEY) -> None:
     runtime.ids.reserve_up_to("company", len(COMPANIES))
 
     for article_id, company_id, title, contents in ARTICLES:
-        url = f"{COMPANIES[company_id - 1][3]}/posts/{article_id}"
-        if _create(
-            ArticleItem(
-                *keys.article(article_id),
-                article_id=article_id,
-                elastic_id=f"article-{article_id}",
-                company_id=company_id,
-                title=title,
-                contents=contents,
-                author=f"{COMPANIES[company_id - 1][1]} 개발자",
-                reg_date=(date(2025, 1, 1) + timedelta(days=article_id)).isoformat(),
-                tech_article_url=url,
-                created_at=EPOCH + timedelta(days=article_id),
-            )
-        ):
-            _create(ArticleUrlItem(*keys.article_url(url), article_id=article_id))
+        draft = ArticleDraft(
+            company_id=company_id,
+            title=title,
+            contents=contents,
+            author=f"{COMPANIES[company_id - 1][1]} 개발자",
+            reg_date=(date(2025, 1, 1) + timedelta(days=article_id)).isoformat(),
+            tech_article_url=f"{COMPANIES[company_id - 1][3]}/posts/{article_id}",
+            thumbnail_url=f"{COMPANIES[company_id - 1][3]}/posts/{article_id}/thumbnail.png"
+            if article_id % 2
+            else None,
+        )
+        with contextlib.suppress(ConditionFailed):  # already there
+            runtime.articles.insert(article_id, draft, EPOCH + timedelta(days=article_id))
     runtime.ids.reserve_up_to("article", len(ARTICLES))
 
     for pick_id, title, (first, second) in PICKS:

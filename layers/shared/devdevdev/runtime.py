@@ -7,8 +7,12 @@ from functools import cached_property
 
 from devdevdev.auth.tokens import TokenService
 from devdevdev.clock import Clock
+from devdevdev.search.keywords import KeywordStore
+from devdevdev.search.port import SearchEngine
 from devdevdev.settings import Settings, get_settings
 from devdevdev.storage.images import ImageStorage
+from devdevdev.store.articles import ArticleRepository
+from devdevdev.store.companies import CompanyRepository, SubscriptionRepository
 from devdevdev.store.dictionary import NicknameDictionary
 from devdevdev.store.ids import IdAllocator
 from devdevdev.store.members import AnonymousMemberRepository, MemberRepository
@@ -58,6 +62,29 @@ class Runtime:
     @cached_property
     def dictionary(self) -> NicknameDictionary:
         return NicknameDictionary()
+
+    @cached_property
+    def companies(self) -> CompanyRepository:
+        return CompanyRepository()
+
+    @cached_property
+    def subscriptions(self) -> SubscriptionRepository:
+        return SubscriptionRepository()
+
+    @cached_property
+    def articles(self) -> ArticleRepository:
+        return ArticleRepository()
+
+    @cached_property
+    def keywords(self) -> KeywordStore:
+        return KeywordStore(self.clock)
+
+    @cached_property
+    def search(self) -> SearchEngine:
+        from devdevdev.search.factory import create_search_engine  # opensearch-py loads only where it is used
+
+        s = self.settings
+        return create_search_engine(s.opensearch_url, s.search_index or s.table_name, s.region)
 
     @cached_property
     def surveys(self) -> SurveyRepository:

@@ -57,6 +57,9 @@ class Settings(BaseModel):
     oauth_timeout_seconds: float = 5.0
     frontend_url: str = "http://localhost:3000/"
 
+    opensearch_url: str | None = None  # None: the embedded search engine (local stack, tests)
+    search_index: str | None = None  # default: the table's name
+
     nickname_change_interval_minutes: int = Field(1440, ge=0)
     auto_approve_picks: bool = False
 
@@ -125,6 +128,8 @@ class Settings(BaseModel):
             "OAUTH_REDIRECT_URI": "oauth_redirect_uri",
             "FRONTEND_URL": "frontend_url",
             "NICKNAME_CHANGE_INTERVAL_MINUTES": "nickname_change_interval_minutes",
+            "OPENSEARCH_URL": "opensearch_url",
+            "SEARCH_INDEX": "search_index",
             "AUTO_APPROVE_PICKS": "auto_approve_picks",
         }
         for name, field_name in plain.items():

@@ -19,7 +19,11 @@ Layout (PK / SK):
 - ``BLAME_TYPES`` / ``<sortOrder:06d>#<id>``     the blame reasons, in display order
 - ``SURVEY`` / ``CURRENT``                       the current exit-survey version (questions and options inline)
 - ``NICKNAME_WORDS`` / ``<ADVERB|ADJECTIVE|NOUN>`` the random-nickname dictionary, one item per word type
+- ``MEMBER#<id>`` / ``BOOKMARK#<articleId>``      a member's bookmark of an article (status toggles)
+- ``MEMBER#<id>`` / ``SUBSCRIPTION#<companyId>`` a member's subscription to a company
+- ``ARTICLE#<id>`` / ``RECOMMEND#<M|A><id>``     a member's or anonymous member's recommend of an article
 - ``MEMBER#<id>`` / ``SURVEY_ANSWER#<version>#<question>#<answer id>``  exit-survey answers (append-only)
+- ``KEYWORDS`` / ``SHARD#<n>``                   auto-complete keywords: a string set per hash shard
 """
 
 from __future__ import annotations
@@ -113,6 +117,39 @@ def current_survey() -> tuple[str, str]:
     return "SURVEY", "CURRENT"
 
 
+def bookmark(member_id: int, article_id: int) -> tuple[str, str]:
+    return f"MEMBER#{member_id}", f"BOOKMARK#{article_id}"
+
+
+def subscription(member_id: int, company_id: int) -> tuple[str, str]:
+    return f"MEMBER#{member_id}", f"SUBSCRIPTION#{company_id}"
+
+
+def article_recommend(article_id: int, actor: str) -> tuple[str, str]:
+    """``actor`` is ``M<member id>`` or ``A<anonymous member id>``."""
+    return f"ARTICLE#{article_id}", f"RECOMMEND#{actor}"
+
+
+def member_bookmarks(member_id: int, order: str) -> str:
+    """GSI partition of a member's active bookmarks in one order (GSI1 BOOKMARKED, GSI2 LATEST, GSI3 COMMENTED)."""
+    return f"MEMBER#{member_id}#BOOKMARKS#{order}"
+
+
+def article_bookmarks(article_id: int) -> str:
+    """GSI4 partition of an article's active bookmarks (to refresh their copy of its comment count)."""
+    return f"ARTICLE#{article_id}#BOOKMARKS"
+
+
+def member_subscriptions(member_id: int) -> str:
+    """GSI1 partition of a member's subscriptions, by company id."""
+    return f"MEMBER#{member_id}#SUBSCRIPTIONS"
+
+
+def company_subscribers(company_id: int) -> str:
+    """GSI2 partition of a company's subscribers, by member id (the notification fan-out reads it)."""
+    return f"COMPANY#{company_id}#SUBSCRIBERS"
+
+
 def survey_answer(member_id: int, version_id: int, question_id: int, answer_id: int) -> tuple[str, str]:
     return f"MEMBER#{member_id}", f"{survey_answers_prefix(version_id)}{question_id}#{answer_id}"
 
@@ -123,3 +160,11 @@ def survey_answers_prefix(version_id: int) -> str:
 
 def nickname_words(word_type: str) -> tuple[str, str]:
     return "NICKNAME_WORDS", word_type
+
+
+KEYWORDS = "KEYWORDS"
+
+
+def keyword_shard(shard: int) -> tuple[str, str]:
+    """One shard of the auto-complete keywords (all shards share the partition ``KEYWORDS``: one Query reads all)."""
+    return KEYWORDS, f"SHARD#{shard}"

@@ -29,6 +29,7 @@ class Member:
     nickname_updated_at: datetime | None
     created_at: datetime
     pick_total_count: int = 0
+    subscription_total_count: int = 0
 
     @property
     def is_admin(self) -> bool:
@@ -72,6 +73,7 @@ def _member(item: MemberItem) -> Member:
         nickname_updated_at=item.nickname_updated_at,
         created_at=item.created_at,
         pick_total_count=int(item.pick_total_count or 0),
+        subscription_total_count=int(item.subscription_total_count or 0),
     )
 
 

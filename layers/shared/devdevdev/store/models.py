@@ -14,6 +14,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import Connection
@@ -134,6 +135,7 @@ class MemberItem(TableModel):
     deleted_at = UTCDateTimeAttribute(null=True, attr_name="deletedAt")
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
     pick_total_count = NumberAttribute(default=0, attr_name="pickTotalCount")
+    subscription_total_count = NumberAttribute(default=0, attr_name="subscriptionTotalCount")
 
 
 class LoginItem(TableModel):
@@ -171,6 +173,7 @@ class CompanyItem(TableModel):
     career_url = UnicodeAttribute(null=True, attr_name="careerUrl")
     industry = UnicodeAttribute(null=True)
     description = UnicodeAttribute(null=True)
+    article_total_count = NumberAttribute(default=0, attr_name="techArticleTotalCount")
 
 
 class ArticleItem(TableModel):
@@ -187,6 +190,31 @@ class ArticleItem(TableModel):
     recommend_total_count = NumberAttribute(default=0, attr_name="recommendTotalCount")
     comment_total_count = NumberAttribute(default=0, attr_name="commentTotalCount")
     popular_score = NumberAttribute(default=0, attr_name="popularScore")
+    created_at = UTCDateTimeAttribute(attr_name="createdAt")
+
+
+class BookmarkItem(TableModel):
+    """A member's bookmark; while active it sits in the member's three bookmark orders (GSI1–3) and in the
+    article's bookmark list (GSI4)."""
+
+    member_id = NumberAttribute(attr_name="memberId")
+    article_id = NumberAttribute(attr_name="articleId")
+    status = BooleanAttribute()
+    modified_at = UTCDateTimeAttribute(attr_name="lastModifiedAt")
+
+
+class RecommendItem(TableModel):
+    """A recommend of an article by a member or an anonymous member (status toggles)."""
+
+    article_id = NumberAttribute(attr_name="articleId")
+    status = BooleanAttribute()
+    modified_at = UTCDateTimeAttribute(attr_name="lastModifiedAt")
+
+
+class SubscriptionItem(TableModel):
+    subscription_id = NumberAttribute(attr_name="id")
+    member_id = NumberAttribute(attr_name="memberId")
+    company_id = NumberAttribute(attr_name="companyId")
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
 
 
@@ -284,3 +312,9 @@ class SurveyAnswerItem(TableModel):
 
 class NicknameWordsItem(TableModel):
     words = ListAttribute(of=UnicodeAttribute)
+
+
+class KeywordShardItem(TableModel):
+    """One hash shard of the auto-complete keywords: a string set grown with ``ADD`` (idempotent, concurrent-safe)."""
+
+    keywords = UnicodeSetAttribute(default=set)

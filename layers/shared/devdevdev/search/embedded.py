@@ -1,0 +1,589 @@
+"""The embedded article search engine: a tantivy index inside the process, for the local stack and the tests.
+
+Text (why n-grams and how): Korean has no reliable word boundaries without a morphological analyser (OpenSearch
+uses nori), so title and contents are indexed as character 1- and 2-grams made by tantivy's own ``NgramTokenizer``
+with a ``LowerCaser``. The engine re-numbers the grams' positions by their starting character (tantivy's n-gram
+tokenizer puts every gram at position 0) and hands them over pre-tokenized, so a searched word becomes a phrase of
+its consecutive bigrams: it matches exactly where the word occurs as a substring, in any case ("스프링" finds
+"스프링을", "node.js" finds "Node.js"; "스프 링" is not "스프링"). Whitespace runs count as one space.
+
+Query syntax (why a parser of our own): the legacy API fed the keyword to Elasticsearch ``query_string`` with
+default operator AND, and a keyword that syntax could not parse was the 400 "special characters" error (behavior-notes
+A.3). tantivy's own query parser has another grammar (it accepts ``!`` and ``/`` alone, rejects ``'``) and cannot
+build the positioned bigram phrases, so this module parses the keyword itself with the grammar of Lucene's classic
+query parser, the one ``query_string`` uses, and raises :class:`InvalidQuery` where that parser fails:
+unbalanced ``( ) [ ] { } "``, a dangling ``! ^ - + ~ :`` or ``AND``/``OR``, an unterminated ``/regex/``, a trailing
+``\\``. Everything else parses: ``C#`` and ``node.js`` search for themselves, and a word of punctuation alone
+(``@ = # $ % & _ < > , . ; '``) is dropped, as OpenSearch's analysers drop it. Meanings kept:
+words are ANDed; ``AND OR NOT && || + - !`` combine clauses as Lucene does with default operator AND; ``( )`` groups;
+``"..."`` is a phrase; ``field:`` restricts to ``title`` or ``contents`` (any other field matches nothing, as an
+unmapped field does in OpenSearch); ``^n`` boosts; ``*`` and ``?`` split a word into parts that must all occur
+(n-grams already match inside words; ``*`` alone matches everything); ``~n`` is accepted and ignored; a
+``/regex/`` searches its text literally; a ``[a TO b]`` range matches nothing. Each word is searched in title
+(boost 2) and contents and scored by the better field (like ``query_string``'s ``best_fields``), so a title match
+ranks above a contents-only one.
+
+Ordering (why in Python): tantivy finds the matches and their BM25 scores; the engine then reads the sort values
+from fast fields and orders, filters by the cursor and slices the matches in Python. That costs a pass over every
+match per page, fine for a local or test index of a few thousand articles, and it makes ``total`` and ``has_next``
+exact by construction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date
+from typing import Literal
+
+import tantivy
+
+from devdevdev.search.port import ArticleDocument, ArticleSort, InvalidQuery, SearchAfter, SearchHit, SearchPage
+
+TOKENIZER = "ko_ngram"
+TITLE_BOOST = 2.0
+SEARCHED_FIELDS = ("title", "contents")
+COUNTERS = ("view_total_count", "recommend_total_count", "comment_total_count", "popular_score")
+SORT_FIELD = {
+    ArticleSort.POPULAR: "popular_score",
+    ArticleSort.MOST_VIEWED: "view_total_count",
+    ArticleSort.MOST_COMMENTED: "comment_total_count",
+}
+# tantivy wants at least 15 MB of indexing memory per writer thread; one thread is plenty for the local index.
+WRITER_HEAP_BYTES = 20_000_000
+
+
+def _analyzer() -> tantivy.TextAnalyzer:
+    return tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(1, 2, False)).filter(tantivy.Filter.lowercase()).build()
+
+
+# Query syntax -------------------------------------------------------------------------------------------------------
+#
+# A Lucene classic query-parser grammar (the one Elasticsearch/OpenSearch ``query_string`` extends), reduced to what
+# decides "does it parse" and what the embedded engine can mean. Token rules follow the JavaCC grammar: a term starts
+# with any character but whitespace and ``+ - ! ( ) : ^ [ ] " { } ~ * ? \\ /`` (or an escape), and may go on with
+# ``-`` and ``+``; ``*``/``?`` make it a wildcard term; ``+ - !`` followed by whitespace are a term of their own.
+
+_WHITESPACE = " \t\n\r\u3000"
+_NOT_TERM_START = frozenset(_WHITESPACE + '+-!():^[]"{}~*?\\/')
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+_Kind = Literal[
+    "WORD", "QUOTED", "REGEX", "RANGE", "LPAREN", "RPAREN", "COLON", "CARAT", "FUZZY", "PLUS", "MINUS", "NOT", "AND",
+    "OR", "EOF",
+]  # fmt: skip
+
+_PREFIX_OPERATORS: dict[str, _Kind] = {"+": "PLUS", "-": "MINUS", "!": "NOT"}
+_PUNCTUATION: dict[str, _Kind] = {"(": "LPAREN", ")": "RPAREN", ":": "COLON"}
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: _Kind
+    text: str = ""  # unescaped text (WORD, QUOTED, REGEX)
+    parts: tuple[str, ...] = ()  # WORD: the literal pieces between unescaped wildcards
+    wild: bool = False  # WORD: has an unescaped * or ?
+    boost: float = 1.0  # CARAT
+    raw: str = ""  # WORD: as written
+
+
+@dataclass
+class _Text:
+    """Text that must occur (every part) in the clause's fields; no parts means every document."""
+
+    parts: tuple[str, ...]
+    field: str | None
+    boost: float = 1.0
+
+
+@dataclass
+class _Nothing:
+    """A clause no document satisfies (a range, an unknown field)."""
+
+    boost: float = 1.0
+
+
+@dataclass
+class _Group:
+    """Clauses combined as Lucene's classic parser combines them: ``(occur, node)``."""
+
+    clauses: list[tuple[str, _Node]] = field(default_factory=list)
+    boost: float = 1.0
+
+
+_Node = _Text | _Nothing | _Group
+
+
+def _invalid(keyword: str) -> InvalidQuery:
+    return InvalidQuery(f"cannot parse query: {keyword!r}")
+
+
+def _lex(keyword: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    text, i, n = keyword, 0, len(keyword)
+
+    def scan_delimited(start: int, close: str) -> tuple[str, int]:
+        """Text up to the unescaped ``close`` (escapes resolved) and the index after it."""
+        out: list[str] = []
+        j = start
+        while j < n:
+            ch = text[j]
+            if ch == "\\":
+                if j + 1 >= n:
+                    raise _invalid(keyword)
+                out.append(text[j + 1])
+                j += 2
+            elif ch == close:
+                return "".join(out), j + 1
+            else:
+                out.append(ch)
+                j += 1
+        raise _invalid(keyword)
+
+    def scan_range(start: int) -> int:
+        """``[a TO b]`` / ``{a b}`` in any bracket mix; returns the index after the closing bracket."""
+        j = start
+        parts: list[str | None] = []  # None marks the TO keyword
+        while True:
+            while j < n and text[j] in _WHITESPACE:
+                j += 1
+            if j >= n:
+                raise _invalid(keyword)
+            if text[j] in "]}":
+                j += 1
+                break
+            if text[j] == '"':
+                value, j = scan_delimited(j + 1, '"')
+                parts.append(value)
+                continue
+            k = j
+            while k < n and text[k] not in _WHITESPACE and text[k] not in "]}":
+                k += 1
+            parts.append(None if text[j:k] == "TO" else text[j:k])
+            j = k
+        # The grammar is: bound [TO] bound.
+        bounds = [p for p in parts if p is not None]
+        if len(bounds) != 2 or parts not in ([bounds[0], bounds[1]], [bounds[0], None, bounds[1]]):
+            raise _invalid(keyword)
+        return j
+
+    while i < n:
+        ch = text[i]
+        if ch in _WHITESPACE:
+            i += 1
+        elif ch in "+-!":
+            if i + 1 < n and text[i + 1] in _WHITESPACE:
+                # Lucene's BAREOPER: an operator followed by whitespace is a term of its own.
+                tokens.append(_Token("WORD", ch, (ch,), raw=ch))
+                i += 2
+            else:
+                tokens.append(_Token(_PREFIX_OPERATORS[ch]))
+                i += 1
+        elif ch in "():":
+            tokens.append(_Token(_PUNCTUATION[ch]))
+            i += 1
+        elif ch == "^":
+            i += 1
+            while i < n and text[i] in _WHITESPACE:
+                i += 1
+            match = _NUMBER.match(text, i)
+            if not match:
+                raise _invalid(keyword)
+            tokens.append(_Token("CARAT", boost=float(match.group())))
+            i = match.end()
+        elif ch == "~":
+            match = _NUMBER.match(text, i + 1)
+            tokens.append(_Token("FUZZY"))
+            i = match.end() if match else i + 1
+        elif ch == '"':
+            value, i = scan_delimited(i + 1, '"')
+            tokens.append(_Token("QUOTED", value))
+        elif ch == "/":
+            value, i = scan_delimited(i + 1, "/")
+            tokens.append(_Token("REGEX", value))
+        elif ch in "[{":
+            i = scan_range(i + 1)
+            tokens.append(_Token("RANGE"))
+        elif ch in "]}":
+            raise _invalid(keyword)
+        else:
+            # A term (or a wildcard term): any term character, escapes, * and ?.
+            start, parts, current, wild = i, [], [], False
+            while i < n:
+                ch = text[i]
+                if ch == "\\":
+                    if i + 1 >= n:
+                        raise _invalid(keyword)
+                    current.append(text[i + 1])
+                    i += 2
+                elif ch in "*?":
+                    wild = True
+                    parts.append("".join(current))
+                    current = []
+                    i += 1
+                elif ch not in _NOT_TERM_START or ch in "+-":
+                    current.append(ch)
+                    i += 1
+                else:
+                    break
+            parts.append("".join(current))
+            raw = text[start:i]
+            if raw in ("AND", "&&"):
+                tokens.append(_Token("AND"))
+            elif raw in ("OR", "||"):
+                tokens.append(_Token("OR"))
+            elif raw == "NOT":
+                tokens.append(_Token("NOT"))
+            else:
+                tokens.append(_Token("WORD", "".join(parts), tuple(parts), wild, raw=raw))
+    tokens.append(_Token("EOF"))
+    return tokens
+
+
+_CLAUSE_START = frozenset({"AND", "OR", "PLUS", "MINUS", "NOT", "LPAREN", "QUOTED", "WORD", "REGEX", "RANGE"})
+
+
+def _normalized(text: str) -> str:
+    """Whitespace runs as one space (the index sees text the same way)."""
+    return " ".join(text.split())
+
+
+def _searchable(text: str) -> bool:
+    """Whether text has a letter or digit: punctuation alone is dropped, as OpenSearch's analysers drop it (so
+    ``자바 ,`` is ``자바`` and ``@`` alone finds nothing)."""
+    return any(ch.isalnum() for ch in text)
+
+
+class _Parser:
+    """Recursive descent over the classic grammar: ``Query := Modifiers Clause (Conjunction Modifiers Clause)*``."""
+
+    def __init__(self, keyword: str) -> None:
+        self.keyword = keyword
+        self.tokens = _lex(keyword)
+        self.at = 0
+
+    def peek(self, ahead: int = 0) -> _Token:
+        return self.tokens[min(self.at + ahead, len(self.tokens) - 1)]
+
+    def take(self) -> _Token:
+        token = self.peek()
+        self.at += 1
+        return token
+
+    def parse(self) -> _Group:
+        group = self.query(None)
+        if self.peek().kind != "EOF":
+            raise _invalid(self.keyword)
+        return group
+
+    def query(self, field_name: str | None) -> _Group:
+        group = _Group()
+        self.add(group, None, self.modifiers(), self.clause(field_name))
+        while self.peek().kind in _CLAUSE_START:
+            conjunction = self.take().kind if self.peek().kind in ("AND", "OR") else None
+            self.add(group, conjunction, self.modifiers(), self.clause(field_name))
+        return group
+
+    def modifiers(self) -> str | None:
+        return self.take().kind if self.peek().kind in ("PLUS", "MINUS", "NOT") else None
+
+    @staticmethod
+    def add(group: _Group, conjunction: str | None, modifier: str | None, node: _Node | None) -> None:
+        """Lucene's ``addClause`` with default operator AND: AND makes the previous clause required, OR makes it
+        optional (a prohibited one stays prohibited); ``-``/``!``/NOT prohibit; a clause after OR is optional."""
+        if group.clauses and conjunction in ("AND", "OR"):
+            occur, previous = group.clauses[-1]
+            if occur != "must_not":
+                group.clauses[-1] = ("must" if conjunction == "AND" else "should", previous)
+        if node is None:  # text that analyses to nothing (e.g. "")
+            return
+        if modifier in ("MINUS", "NOT"):
+            group.clauses.append(("must_not", node))
+        else:
+            group.clauses.append(("should" if conjunction == "OR" else "must", node))
+
+    def boost(self) -> float:
+        return self.take().boost if self.peek().kind == "CARAT" else 1.0
+
+    def clause(self, field_name: str | None) -> _Node | None:
+        token = self.peek()
+        # Only a plain term or ``*`` names a field (``ti*:x`` does not parse in Lucene either).
+        if token.kind == "WORD" and self.peek(1).kind == "COLON" and (not token.wild or token.raw == "*"):
+            field_name = token.raw if token.wild else token.text
+            self.at += 2
+        if self.peek().kind == "LPAREN":
+            self.take()
+            group = self.query(field_name)
+            if self.take().kind != "RPAREN":
+                raise _invalid(self.keyword)
+            group.boost = self.boost()
+            return group
+        return self.term(field_name)
+
+    def term(self, field_name: str | None) -> _Node | None:
+        token = self.take()
+        boost = 1.0
+        if token.kind in ("WORD", "REGEX"):
+            if self.peek().kind == "CARAT":
+                boost = self.boost()
+                if self.peek().kind == "FUZZY":
+                    self.take()
+            elif self.peek().kind == "FUZZY":
+                self.take()
+                boost = self.boost()
+        elif token.kind == "QUOTED":
+            if self.peek().kind == "FUZZY":
+                self.take()
+            boost = self.boost()
+        elif token.kind == "RANGE":
+            return _Nothing(self.boost())
+        else:
+            raise _invalid(self.keyword)
+        if field_name not in (None, "*", *SEARCHED_FIELDS):
+            return _Nothing(boost)
+        target = None if field_name in (None, "*") else field_name
+        if token.kind == "WORD" and token.wild:
+            parts = tuple(p for p in map(_normalized, token.parts) if _searchable(p))
+            return _Text(parts, target, boost)  # no parts: a bare wildcard, every document
+        text = _normalized(token.text)
+        return _Text((text,), target, boost) if _searchable(text) else None
+
+
+def parse_keyword(keyword: str) -> _Group:
+    """The keyword as ``query_string`` (default operator AND) would read it; :class:`InvalidQuery` where that syntax
+    fails (behavior-notes A.3)."""
+    return _Parser(keyword).parse()
+
+
+# The engine ---------------------------------------------------------------------------------------------------------
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("elastic_id", stored=True, tokenizer_name="raw")
+    builder.add_integer_field("id", stored=True, indexed=True, fast=True)
+    builder.add_integer_field("company_id", stored=True, indexed=True, fast=True)
+    builder.add_text_field("reg_date", stored=True, tokenizer_name="raw")
+    # The day number orders and compares dates (text fast fields cannot be read back from Python).
+    builder.add_integer_field("reg_day", indexed=False, fast=True)
+    for counter in COUNTERS:
+        builder.add_integer_field(counter, stored=True, fast=True)
+    for name in SEARCHED_FIELDS:
+        # Not stored: the grams would be stored with the text; ``source`` keeps the document instead.
+        builder.add_text_field(name, stored=False, tokenizer_name=TOKENIZER)
+    builder.add_bytes_field("source", stored=True)
+    return builder.build()
+
+
+def _day(reg_date: str) -> int:
+    return date.fromisoformat(reg_date).toordinal()
+
+
+class EmbeddedSearch:
+    """:class:`~devdevdev.search.port.SearchEngine` on an in-process tantivy index (see the module docstring).
+
+    In memory by default, or in ``path`` (a directory) to survive restarts; one process may open a directory at a time.
+    Thread-safe: writes are serialised and committed, and the reader reloaded before they return, so the next search
+    sees them; searches run concurrently on snapshots. An idle engine holds no threads and little memory."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self._schema = _schema()
+        self._index = tantivy.Index(self._schema, path=path, reuse=True)
+        self._index.register_tokenizer(TOKENIZER, _analyzer())
+        self._write_lock = threading.Lock()
+        self._local = threading.local()  # one analyzer per thread: a tantivy analyzer is not shareable across threads
+        self._index.reload()
+
+    # Text ---------------------------------------------------------------------------------------------------------
+
+    def _analyze(self, text: str) -> list[tantivy.Token]:
+        analyzer = getattr(self._local, "analyzer", None)
+        if analyzer is None:
+            analyzer = self._local.analyzer = _analyzer()
+        return analyzer.pre_tokenize(text).tokens
+
+    def _positioned(self, text: str) -> list[tantivy.Token]:
+        """The 1- and 2-grams of ``text``, each at the position of its first character."""
+        positioned, position, start = [], -1, None
+        for token in self._analyze(_normalized(text)):  # grams come ordered by their first character
+            if token.char_offset_from != start:
+                position, start = position + 1, token.char_offset_from
+            positioned.append(tantivy.Token(token.text, position, token.char_offset_from, token.char_offset_to))
+        return positioned
+
+    def _grams(self, text: str) -> list[tuple[int, str]]:
+        """What to look for to find ``text`` as a substring: its bigrams in a row, or its one unigram."""
+        longest: dict[int, tantivy.Token] = {}
+        for token in self._positioned(text):
+            kept = longest.get(token.position)
+            if kept is None or token.char_offset_to > kept.char_offset_to:
+                longest[token.position] = token
+        if len(longest) == 1:
+            return [(0, longest[0].text)]
+        return [(position, longest[position].text) for position in range(len(longest) - 1)]
+
+    # Queries ------------------------------------------------------------------------------------------------------
+
+    def _text_query(self, text: str, field_name: str) -> tantivy.Query:
+        grams = self._grams(text)
+        if len(grams) == 1:
+            return tantivy.Query.term_query(self._schema, field_name, grams[0][1])
+        words: list[str | tuple[int, str]] = list(grams)
+        return tantivy.Query.phrase_query(self._schema, field_name, words)
+
+    def _fields_query(self, text: str, field_name: str | None) -> tantivy.Query:
+        if field_name is not None:
+            return self._text_query(text, field_name)
+        title = tantivy.Query.boost_query(self._text_query(text, "title"), TITLE_BOOST)
+        return tantivy.Query.disjunction_max_query([title, self._text_query(text, "contents")])
+
+    def _query(self, node: _Node) -> tantivy.Query:
+        if isinstance(node, _Nothing):
+            query = tantivy.Query.empty_query()
+        elif isinstance(node, _Text):
+            if not node.parts:
+                query = tantivy.Query.all_query()
+            elif len(node.parts) == 1:
+                query = self._fields_query(node.parts[0], node.field)
+            else:
+                query = tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Must, self._fields_query(p, node.field)) for p in node.parts]
+                )
+        else:
+            occurs = {"must": tantivy.Occur.Must, "should": tantivy.Occur.Should, "must_not": tantivy.Occur.MustNot}
+            clauses = [(occurs[occur], self._query(child)) for occur, child in node.clauses]
+            if not clauses:
+                query = tantivy.Query.empty_query()
+            else:
+                if all(occur == "must_not" for occur, _ in node.clauses):
+                    # A purely negative query means "everything but", as OpenSearch reads it.
+                    clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+                query = tantivy.Query.boolean_query(clauses)
+        return query if node.boost == 1.0 else tantivy.Query.boost_query(query, node.boost)
+
+    # The port -----------------------------------------------------------------------------------------------------
+
+    def _document(self, article: ArticleDocument) -> tantivy.Document:
+        document = tantivy.Document()
+        document.add_text("elastic_id", article.elastic_id)
+        document.add_integer("id", article.id)
+        document.add_integer("company_id", article.company_id)
+        document.add_text("reg_date", article.reg_date)
+        document.add_integer("reg_day", _day(article.reg_date))
+        for counter in COUNTERS:
+            document.add_integer(counter, getattr(article, counter))
+        for name in SEARCHED_FIELDS:
+            text = getattr(article, name)
+            document.add_pre_tokenized_text(name, tantivy.PreTokenizedString(text, self._positioned(text)))
+        document.add_bytes("source", json.dumps(asdict(article), ensure_ascii=False).encode())
+        return document
+
+    def index(self, documents: list[ArticleDocument]) -> None:
+        """Add or replace documents (by ``elastic_id``); committed and visible to the next search."""
+        built = [self._document(d) for d in documents]  # outside the lock: analysing text is the slow part
+
+        def write(writer: tantivy.IndexWriter) -> None:
+            for article, document in zip(documents, built, strict=True):
+                writer.delete_documents_by_term("elastic_id", article.elastic_id)
+                writer.add_document(document)
+
+        self._write(write)
+
+    def delete(self, elastic_ids: list[str]) -> None:
+        """Remove documents; unknown ids are ignored."""
+
+        def write(writer: tantivy.IndexWriter) -> None:
+            for elastic_id in elastic_ids:
+                writer.delete_documents_by_term("elastic_id", elastic_id)
+
+        self._write(write)
+
+    def _write(self, operations: Callable[[tantivy.IndexWriter], None]) -> None:
+        """Run ``operations`` on a writer of their own, commit, and reload the reader so the next search sees them.
+
+        A writer per write, not one kept open: an open tantivy writer holds half a dozen threads, and a process may
+        hold many engines (one per table in the test suite); waiting for its merges keeps the segments few."""
+        with self._write_lock:
+            writer = self._index.writer(WRITER_HEAP_BYTES, 1)
+            try:
+                operations(writer)
+                writer.commit()
+            except BaseException:
+                writer.rollback()
+                raise
+            finally:
+                writer.wait_merging_threads()  # also releases the writer now, not whenever a traceback is freed
+            self._index.reload()
+
+    def get(self, elastic_id: str) -> ArticleDocument | None:
+        """One document by its id, or None."""
+        searcher = self._index.searcher()
+        hits = searcher.search(tantivy.Query.term_query(self._schema, "elastic_id", elastic_id), 1, count=False).hits
+        if not hits:
+            return None
+        return self._source(searcher, hits[0][1])
+
+    @staticmethod
+    def _source(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> ArticleDocument:
+        source = json.loads(bytes(searcher.doc(address)["source"][0]))
+        # Fields this version does not know (an index directory written by another version) are left out.
+        return ArticleDocument(**{f.name: source[f.name] for f in fields(ArticleDocument) if f.name in source})
+
+    def search(
+        self,
+        *,
+        keyword: str | None,
+        company_id: int | None,
+        sort: ArticleSort,
+        after: SearchAfter | None,
+        size: int,
+    ) -> SearchPage:
+        """One page in the port's order; all matches are ordered in Python (see the module docstring)."""
+        if keyword is not None and not keyword.strip():
+            keyword = None
+        query = self._query(parse_keyword(keyword)) if keyword is not None else tantivy.Query.all_query()
+        if company_id is not None:
+            query = tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Must, query),
+                    (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, "company_id", company_id)),
+                ]
+            )
+        by_score = keyword is not None and sort is ArticleSort.HIGHEST_SCORE
+        sort_field = SORT_FIELD.get(sort)
+
+        searcher = self._index.searcher()
+        if searcher.num_docs == 0:
+            return SearchPage(hits=[], total=0, has_next=False)
+        matches = searcher.search(query, searcher.num_docs, count=False).hits
+        addresses = [address for _, address in matches]
+        # Every document has these fast fields, so no value is None.
+        ids = [int(v) for v in searcher.fast_field_values("id", addresses)]  # type: ignore[arg-type]
+        days = [int(v) for v in searcher.fast_field_values("reg_day", addresses)]  # type: ignore[arg-type]
+        if by_score:
+            values: list[float] = [score for score, _ in matches]
+        elif sort_field is not None:
+            values = [float(v) for v in searcher.fast_field_values(sort_field, addresses)]  # type: ignore[arg-type]
+        else:  # LATEST (and HIGHEST_SCORE without a keyword): the date is the sort value
+            values = [0.0] * len(matches)
+        # Every key part is DESC, so one reversed sort of (value, day, id) is the order; ``after`` keeps what is
+        # strictly smaller than its position.
+        keyed = sorted(
+            ((values[i], days[i], ids[i], i) for i in range(len(matches))), key=lambda k: k[:3], reverse=True
+        )
+        if after is not None:
+            cursor = (after.value if by_score or sort_field else 0.0, _day(after.reg_date), after.id)
+            keyed = [k for k in keyed if k[:3] < cursor]
+        page = keyed[: max(size, 0)]
+        hits = [
+            SearchHit(
+                id=ids[i],
+                elastic_id=searcher.doc(addresses[i])["elastic_id"][0],
+                score=matches[i][0] if keyword is not None else None,
+            )
+            for _, _, _, i in page
+        ]
+        return SearchPage(hits=hits, total=len(matches), has_next=len(keyed) > len(page))

@@ -1,0 +1,93 @@
+"""Companies and subscriptions (behavior-notes §5, §2.9)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from devdevdev.api.envelope import slice_page
+from devdevdev.api.errors import Errors
+from devdevdev.api.request import parse_int
+from devdevdev.store.companies import Company
+from devdevdev.store.transactions import ConditionFailed, Contended
+
+if TYPE_CHECKING:
+    from devdevdev.runtime import Runtime
+
+
+def _list_item(company: Company, subscribed: bool) -> dict[str, Any]:
+    return {
+        "companyId": company.id,
+        "companyName": company.name,
+        "companyImageUrl": company.official_image_url,
+        "isSubscribed": subscribed,
+    }
+
+
+def list_companies(runtime: Runtime, member_id: int | None, cursor: int | None, size: int) -> dict[str, Any]:
+    """``GET /subscriptions/companies``: id-descending, ``isSubscribed`` for members (false for guests)."""
+    companies, has_next = runtime.companies.page(cursor, size)
+    subscribed = runtime.subscriptions.subscribed(member_id, [c.id for c in companies]) if member_id else set()
+    content = [_list_item(c, c.id in subscribed) for c in companies]
+    return slice_page(content, size=size, has_next=has_next)
+
+
+def company_detail(runtime: Runtime, member_id: int | None, company_id: int) -> dict[str, Any]:
+    """``GET /subscriptions/companies/{companyId}`` with its article count; 404 when there is no such company."""
+    company = runtime.companies.get(company_id)
+    if company is None:
+        raise Errors.COMPANY_NOT_FOUND.error()
+    subscribed = bool(member_id) and company.id in runtime.subscriptions.subscribed(member_id, [company.id])  # type: ignore[arg-type]
+    return {
+        "companyId": company.id,
+        "companyName": company.name,
+        "industry": company.industry,
+        "companyDescription": company.description,
+        "companyOfficialImageUrl": company.official_image_url,
+        "companyCareerUrl": company.career_url,
+        "techArticleTotalCount": company.article_total_count,
+        "isSubscribed": subscribed,
+    }
+
+
+def _company_id(body: dict[str, Any]) -> int:
+    company_id = parse_int(body.get("companyId"), "companyId", minimum=1)
+    if company_id is None:
+        raise Errors.COMPANY_ID_REQUIRED.error()
+    return company_id
+
+
+def subscribe(runtime: Runtime, member_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    """``POST /subscriptions``: once per member and company (a conditional write); ``data: {id}``."""
+    company_id = _company_id(body)
+    subscription_id = runtime.ids.next_id("subscription")
+    try:
+        runtime.subscriptions.subscribe(member_id, company_id, subscription_id, runtime.clock.now())
+    except ConditionFailed as failed:
+        # As upstream, "already subscribed" is decided before "no such company".
+        if 0 in failed.failed:
+            raise Errors.ALREADY_SUBSCRIBED.error() from None
+        if 1 in failed.failed:
+            raise Errors.COMPANY_NOT_FOUND.error() from None
+        raise Errors.MEMBER_NOT_FOUND.error() from None
+    except Contended:
+        raise Errors.TEMPORARY_FAILURE.error() from None
+    return {"id": subscription_id}
+
+
+def unsubscribe(runtime: Runtime, member_id: int, body: dict[str, Any]) -> None:
+    """``DELETE /subscriptions`` (JSON body): 404 ``구독 이력이 없습니다.`` without a subscription."""
+    company_id = _company_id(body)
+    try:
+        runtime.subscriptions.unsubscribe(member_id, company_id)
+    except ConditionFailed:
+        raise Errors.SUBSCRIPTION_NOT_FOUND.error() from None
+    except Contended:
+        raise Errors.TEMPORARY_FAILURE.error() from None
+
+
+def my_companies(runtime: Runtime, member_id: int, total: int, cursor: int | None, size: int) -> dict[str, Any]:
+    """``GET /mypage/subscriptions/companies``: the member's companies, id-descending, with ``totalElements``."""
+    ids, has_next = runtime.subscriptions.member_page(member_id, cursor, size)
+    companies = runtime.companies.get_many(ids)
+    content = [_list_item(companies[i], True) for i in ids if i in companies]
+    return slice_page(content, size=size, has_next=has_next, total_elements=total)
