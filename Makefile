@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup prereqs lint format unit
+.PHONY: run test setup prereqs lint format unit import
 
 prereqs:
 	@PYTHON=$(PYTHON) scripts/check-prereqs.sh
@@ -31,6 +31,11 @@ run: setup
 ## Every test tier against real local services (DynamoDB Local, moto's S3), started by the test session.
 test: setup
 	$(PY) -m pytest
+
+## Bulk-load tech articles (JSON Lines) through the crawler endpoint of a running API: make import FILE=articles.jsonl
+import: setup
+	@test -n "$(FILE)" || (echo "usage: make import FILE=articles.jsonl" >&2; exit 2)
+	$(PY) scripts/import_articles.py "$(FILE)"
 
 unit: setup
 	$(PY) -m pytest tests/unit

@@ -167,3 +167,43 @@ def test_a_new_user_creates_a_pick_with_images_and_people_vote(tmp_path):
         assert [httpx.get(image["imageUrl"]).status_code for image in images] == [404, 404]
     finally:
         stop(stack)
+
+
+def test_import_loads_a_json_lines_file_that_search_then_finds(tmp_path):
+    """`make import FILE=...` against the running local stack, then a keyword search over what it loaded."""
+    import httpx
+
+    lines = [
+        {
+            "companyId": 2,
+            "title": f"그래프 데이터베이스 도입기 {n}",
+            "contents": "노드와 관계로 추천 시스템을 만든 이야기입니다.",
+            "author": "카카오 개발자",
+            "regDate": f"2025-03-0{n}",
+            "techArticleUrl": f"https://tech.kakao.com/posts/graph-{n}",
+            "thumbnailUrl": None,
+        }
+        for n in range(1, 4)
+    ]
+    source = tmp_path / "articles.jsonl"
+    source.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n", encoding="utf-8")
+    port = free_port()
+    stack = start(port, tmp_path / "ddb")
+    try:
+        env = dict(os.environ, PORT=str(port))
+        for _ in range(2):  # twice: the endpoint upserts by URL
+            done = subprocess.run(
+                [sys.executable, "scripts/import_articles.py", str(source)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            assert (done.returncode, done.stdout.strip()) == (0, f"imported 3 article(s) into http://127.0.0.1:{port}")
+        found = httpx.get(f"http://127.0.0.1:{port}{BASE}/articles", params={"keyword": "그래프 데이터베이스"}).json()[
+            "data"
+        ]
+        assert found["totalElements"] == 3
+        assert [item["title"] for item in found["content"]][0].startswith("그래프 데이터베이스 도입기")
+    finally:
+        stop(stack)
