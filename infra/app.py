@@ -17,6 +17,8 @@ from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_opensearchservice as opensearch
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 from devdevdev.stages import CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE_SECONDS, Stage, stage
@@ -60,6 +62,7 @@ class ApiStack(cdk.Stack):
             ],
         )
         images = self._images(config)
+        search = self._search(config)
         layer = lambda_.LayerVersion(
             self,
             "SharedLayer",
@@ -101,7 +104,12 @@ class ApiStack(cdk.Stack):
                 function.add_to_role_policy(
                     iam.PolicyStatement(actions=["s3:PutObjectTagging"], resources=[images.bucket.arn_for_objects("*")])
                 )
+            if group in ("articles", "mypage"):
+                function.add_environment("OPENSEARCH_URL", f"https://{search.domain_endpoint}")
+                function.add_environment("SEARCH_INDEX", "articles")
+                search.grant_read_write(function)
             functions[group] = function
+        self._indexer(config, table, layer, search)
         for route in routes.ROUTES:
             api.add_routes(
                 path=route.path,
@@ -112,6 +120,63 @@ class ApiStack(cdk.Stack):
             )
         cdk.CfnOutput(self, "ApiUrl", value=api.api_endpoint)
         cdk.CfnOutput(self, "ImagesUrl", value=f"https://{images.cdn.distribution_domain_name}")
+
+    def _search(self, config: Stage) -> opensearch.Domain:
+        """The article search domain (OpenSearch 2.x, whose managed service bundles the nori Korean analyzer)."""
+        return opensearch.Domain(
+            self,
+            "Search",
+            version=opensearch.EngineVersion.OPENSEARCH_2_9,
+            capacity=opensearch.CapacityConfig(
+                data_nodes=2 if config.deletion_protection else 1,
+                data_node_instance_type="t3.small.search",
+                multi_az_with_standby_enabled=False,
+            ),
+            ebs=opensearch.EbsOptions(volume_size=10),
+            zone_awareness=opensearch.ZoneAwarenessConfig(enabled=config.deletion_protection),
+            encryption_at_rest=opensearch.EncryptionAtRestOptions(enabled=True),
+            node_to_node_encryption=True,
+            enforce_https=True,
+            removal_policy=cdk.RemovalPolicy.RETAIN if config.deletion_protection else cdk.RemovalPolicy.DESTROY,
+        )
+
+    def _indexer(
+        self, config: Stage, table: dynamodb.TableV2, layer: lambda_.LayerVersion, search: opensearch.Domain
+    ) -> lambda_.Function:
+        """The article indexer on the table's stream, fed only article items (an event filter on the key)."""
+        indexer = lambda_.Function(
+            self,
+            "ArticleIndexerFunction",
+            runtime=lambda_.Runtime.PYTHON_3_12,
+            architecture=lambda_.Architecture.ARM_64,
+            handler="indexer.lambda_handler",
+            code=lambda_.Code.from_asset("functions/articles"),
+            layers=[layer],
+            memory_size=512,
+            timeout=cdk.Duration.seconds(60),
+            environment={
+                "STAGE": config.name,
+                "TABLE_NAME": table.table_name,
+                "OPENSEARCH_URL": f"https://{search.domain_endpoint}",
+                "SEARCH_INDEX": "articles",
+            },
+        )
+        search.grant_read_write(indexer)
+        table.grant_stream_read(indexer)
+        table.grant_read_write_data(indexer)  # bookmarks' copy of an article's comment count
+        indexer.add_event_source(
+            sources.DynamoEventSource(
+                table,
+                starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+                batch_size=100,
+                max_batching_window=cdk.Duration.seconds(1),
+                retry_attempts=5,
+                bisect_batch_on_error=True,
+                report_batch_item_failures=True,
+                filters=[lambda_.FilterCriteria.filter({"dynamodb": {"Keys": {"SK": {"S": ["ARTICLE"]}}}})],
+            )
+        )
+        return indexer
 
     def _images(self, config: Stage) -> _Images:
         """The pick image bucket: private, encrypted, browser uploads by presigned POST from the stage's origins,

@@ -77,3 +77,18 @@ def test_image_bucket_is_private_encrypted_and_expires_unattached_uploads():
         },
     )
     synthesized.resource_count_is("AWS::CloudFront::Distribution", 1)
+
+
+def test_article_indexer_reads_only_article_items_from_the_stream():
+    synthesized = template()
+    synthesized.has_resource_properties(
+        "AWS::Lambda::EventSourceMapping",
+        {
+            "StartingPosition": "TRIM_HORIZON",
+            "FilterCriteria": {"Filters": [{"Pattern": '{"dynamodb":{"Keys":{"SK":{"S":["ARTICLE"]}}}}'}]},
+        },
+    )
+    synthesized.has_resource_properties(
+        "AWS::OpenSearchService::Domain",
+        {"EncryptionAtRestOptions": {"Enabled": True}, "NodeToNodeEncryptionOptions": {"Enabled": True}},
+    )
