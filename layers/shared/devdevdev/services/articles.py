@@ -3,7 +3,9 @@ Appendix A)."""
 
 from __future__ import annotations
 
+import random
 import re
+import time
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -21,9 +23,16 @@ if TYPE_CHECKING:
     from devdevdev.runtime import Runtime
 
 CONTENTS_PREVIEW = 1000
+TOGGLE_ATTEMPTS = 20
 INGEST_BATCH_MAX = 100
 TITLE_MAX = 150
+URL_MAX = 2000
+# The article URL is part of an item key (DynamoDB: at most 2048 bytes with its prefix) and the contents live in the
+# article item (at most 400 KB with everything else), so both are bounded in UTF-8 bytes, not only in characters.
+URL_MAX_BYTES = 2000
+CONTENTS_MAX_BYTES = 300_000
 URL = re.compile(r"^https?://[^\s]+$")
+REG_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # fromisoformat alone also takes 20240501 and 2024-W18-3
 
 
 # Rendering --------------------------------------------------------------------------------------------------------
@@ -170,7 +179,9 @@ def _existing(runtime: Runtime, article_id: int) -> Article:
 def toggle_bookmark(runtime: Runtime, member_id: int, article_id: int) -> dict[str, Any]:
     """``POST /articles/{id}/bookmark``: none → on, on → off, off → on."""
     article = _existing(runtime, article_id)
-    for _ in range(5):
+    for attempt in range(TOGGLE_ATTEMPTS):
+        if attempt:
+            time.sleep(random.uniform(0, 0.02))  # another toggle of the same item won: read again, a little later
         current = runtime.articles.bookmark_status(member_id, article.id)
         status = not current
         try:
@@ -187,7 +198,9 @@ def toggle_recommend(runtime: Runtime, actor: Actor, article_id: int) -> dict[st
     """``POST /articles/{id}/recommend`` (members and anonymous members): the recommend and the article's count and
     popular score move together."""
     article = _existing(runtime, article_id)
-    for _ in range(5):
+    for attempt in range(TOGGLE_ATTEMPTS):
+        if attempt:
+            time.sleep(random.uniform(0, 0.02))
         current = runtime.articles.recommend_status(article.id, actor.key)
         existed = current is not None
         try:
@@ -204,7 +217,15 @@ def toggle_recommend(runtime: Runtime, actor: Actor, article_id: int) -> dict[st
 # Ingestion --------------------------------------------------------------------------------------------------------
 
 
-def _text(raw: dict[str, Any], name: str, where: str, *, required: bool, maximum: int | None = None) -> str | None:
+def _text(
+    raw: dict[str, Any],
+    name: str,
+    where: str,
+    *,
+    required: bool,
+    maximum: int | None = None,
+    max_bytes: int | None = None,
+) -> str | None:
     value = raw.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -214,6 +235,8 @@ def _text(raw: dict[str, Any], name: str, where: str, *, required: bool, maximum
         raise bad_request(f"{where}.{name} 값은 문자열이어야 합니다.")
     if maximum is not None and len(value) > maximum:
         raise bad_request(f"{where}.{name} 값은 {maximum}자를 넘을 수 없습니다.")
+    if max_bytes is not None and len(value.strip().encode("utf-8")) > max_bytes:
+        raise bad_request(f"{where}.{name} 값은 UTF-8로 {max_bytes}바이트를 넘을 수 없습니다.")
     return value.strip()
 
 
@@ -232,13 +255,15 @@ def parse_drafts(body: dict[str, Any]) -> list[ArticleDraft]:
         company_id = parse_int(raw.get("companyId"), f"{where}.companyId", minimum=1)
         if company_id is None:
             raise Errors.COMPANY_ID_REQUIRED.error()
-        url = _text(raw, "techArticleUrl", where, required=True, maximum=2000)
-        thumbnail = _text(raw, "thumbnailUrl", where, required=False, maximum=2000)
+        url = _text(raw, "techArticleUrl", where, required=True, maximum=URL_MAX, max_bytes=URL_MAX_BYTES)
+        thumbnail = _text(raw, "thumbnailUrl", where, required=False, maximum=URL_MAX)
         for name, value in (("techArticleUrl", url), ("thumbnailUrl", thumbnail)):
             if value is not None and not URL.match(value):
                 raise bad_request(f"{where}.{name}: 알맞은 URL 형식이 아닙니다.")
         reg_date = _text(raw, "regDate", where, required=True)
         try:
+            if not REG_DATE.match(reg_date or ""):
+                raise ValueError(reg_date)
             reg_date = date.fromisoformat(reg_date or "").isoformat()
         except ValueError:
             raise bad_request(f"{where}.regDate 값은 yyyy-MM-dd 형식이어야 합니다.") from None
@@ -246,7 +271,7 @@ def parse_drafts(body: dict[str, Any]) -> list[ArticleDraft]:
             ArticleDraft(
                 company_id=company_id,
                 title=_text(raw, "title", where, required=True, maximum=TITLE_MAX) or "",
-                contents=_text(raw, "contents", where, required=False) or "",
+                contents=_text(raw, "contents", where, required=False, max_bytes=CONTENTS_MAX_BYTES) or "",
                 author=_text(raw, "author", where, required=False, maximum=100),
                 reg_date=reg_date,
                 tech_article_url=url or "",
@@ -274,6 +299,11 @@ def _upsert(runtime: Runtime, draft: ArticleDraft) -> Article:
     for _ in range(3):
         existing = runtime.articles.id_for_url(draft.tech_article_url)
         if existing is not None:
+            stored = runtime.articles.get(existing)
+            if stored is not None and stored.company_id != draft.company_id:
+                raise bad_request(
+                    f"{draft.tech_article_url}: 다른 기업(companyId={stored.company_id})의 글로 등록된 URL입니다."
+                )
             return runtime.articles.update_content(existing, draft)
         try:
             return runtime.articles.insert(runtime.ids.next_id("article"), draft, runtime.clock.now())

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import random
+import time
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -43,6 +45,7 @@ log = logging.getLogger(__name__)
 TITLE_MAX = 150
 CONTENT_MAX = 30000
 IMAGES_PER_OPTION_MAX = 3
+VOTE_ATTEMPTS = 20
 MODERATION_STATUSES = (APPROVAL, REJECT)
 
 
@@ -169,7 +172,9 @@ def vote(runtime: Runtime, actor: Actor, body: dict[str, Any]) -> dict[str, Any]
     if option_id is None:
         raise Errors.PICK_OPTION_ID_REQUIRED.error()
     vote_id: int | None = None
-    for _ in range(5):
+    for attempt in range(VOTE_ATTEMPTS):
+        if attempt:
+            time.sleep(random.uniform(0, 0.02))  # the same voter voted concurrently: read again, a little later
         pick = _visible(runtime, pick_id)
         if pick.status != APPROVAL:
             raise Errors.PICK_NOT_APPROVED.error()
