@@ -20,6 +20,7 @@ from pynamodb.transactions import TransactWrite
 from devdevdev.store import keys
 from devdevdev.store.errors import is_condition_failure
 from devdevdev.store.models import ArticleItem, ArticleUrlItem, BookmarkItem, CompanyItem, RecommendItem
+from devdevdev.store.pages import query_page
 from devdevdev.store.transactions import commit
 
 S = keys.SCORE_SHIFT
@@ -289,17 +290,14 @@ class ArticleRepository:
                 bound = cursor_article_id + 1
             if bound is not None:
                 condition = attribute < int(bound)
-        items = list(
-            BookmarkItem.query(
-                keys.member_bookmarks(member_id, sort.name),
-                range_key_condition=condition,
-                index_name=sort.value,
-                scan_index_forward=False,
-                limit=size + 1,
-                page_size=size + 1,
-            )
+        items, has_next = query_page(
+            BookmarkItem,
+            keys.member_bookmarks(member_id, sort.name),
+            index_name=sort.value,
+            condition=condition,
+            size=size,
         )
-        return [int(i.article_id) for i in items[:size]], len(items) > size
+        return [int(i.article_id) for i in items], has_next
 
     def refresh_bookmark_counts(self, article_id: int, comment_total_count: int) -> None:
         """Copy an article's new comment count into its active bookmarks (the MOST_COMMENTED order)."""

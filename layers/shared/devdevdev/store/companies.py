@@ -16,6 +16,7 @@ from pynamodb.transactions import TransactWrite
 
 from devdevdev.store import keys
 from devdevdev.store.models import CompanyItem, MemberItem, SubscriptionItem
+from devdevdev.store.pages import query_page
 from devdevdev.store.transactions import commit
 
 
@@ -61,17 +62,10 @@ class CompanyRepository:
     def page(self, cursor_id: int | None, size: int) -> tuple[list[Company], bool]:
         """Companies with an id below the cursor, id-descending; (companies, has_next)."""
         condition = CompanyItem.gsi1sk < cursor_id if cursor_id is not None else None
-        items = list(
-            CompanyItem.query(
-                keys.COMPANIES_LIST,
-                range_key_condition=condition,
-                index_name="GSI1",
-                scan_index_forward=False,
-                limit=size + 1,
-                page_size=size + 1,
-            )
+        items, has_next = query_page(
+            CompanyItem, keys.COMPANIES_LIST, index_name="GSI1", condition=condition, size=size
         )
-        return [_company(i) for i in items[:size]], len(items) > size
+        return [_company(i) for i in items], has_next
 
     def put(self, company: Company) -> None:
         """Create or replace a company (demo data, administration)."""
@@ -143,17 +137,10 @@ class SubscriptionRepository:
     def member_page(self, member_id: int, cursor_id: int | None, size: int) -> tuple[list[int], bool]:
         """The member's subscribed company ids below the cursor, descending; (ids, has_next)."""
         condition = SubscriptionItem.gsi1sk < cursor_id if cursor_id is not None else None
-        items = list(
-            SubscriptionItem.query(
-                keys.member_subscriptions(member_id),
-                range_key_condition=condition,
-                index_name="GSI1",
-                scan_index_forward=False,
-                limit=size + 1,
-                page_size=size + 1,
-            )
+        items, has_next = query_page(
+            SubscriptionItem, keys.member_subscriptions(member_id), index_name="GSI1", condition=condition, size=size
         )
-        return [int(i.company_id) for i in items[:size]], len(items) > size
+        return [int(i.company_id) for i in items], has_next
 
     def subscribers(self, company_id: int, page_size: int = 1000) -> Iterator[int]:
         """Every subscriber of a company, by member id (paged Queries; for the notification fan-out)."""

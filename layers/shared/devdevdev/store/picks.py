@@ -29,6 +29,7 @@ from devdevdev.store.models import (
     PickVoteItem,
     TableModel,
 )
+from devdevdev.store.pages import query_page
 from devdevdev.store.transactions import commit
 
 APPROVAL, READY, REJECT = "APPROVAL", "READY", "REJECT"
@@ -171,17 +172,8 @@ class PickRepository:
             bound = self._sort_value(sort, cursor_id)
             if bound is not None:
                 condition = getattr(PickItem, f"{sort.value.lower()}sk") < bound
-        items = list(
-            PickItem.query(
-                keys.PICKS_LIST,
-                range_key_condition=condition,
-                index_name=sort.value,
-                scan_index_forward=False,
-                limit=size + 1,
-                page_size=size + 1,
-            )
-        )
-        return [_pick(i) for i in items[:size]], len(items) > size
+        items, has_next = query_page(PickItem, keys.PICKS_LIST, index_name=sort.value, condition=condition, size=size)
+        return [_pick(i) for i in items], has_next
 
     def _sort_value(self, sort: PickSort, cursor_id: int) -> int | None:
         """Where a cursor pick sits in ``sort``: its id for LATEST (an unknown id still bounds by id); its current
@@ -198,17 +190,10 @@ class PickRepository:
     def member_page(self, member_id: int, cursor_id: int | None, size: int) -> tuple[list[Pick], bool]:
         """A member's own picks (every status but DELETING), newest first; (picks, has_next)."""
         condition = PickItem.gsi5sk < cursor_id if cursor_id is not None else None
-        items = list(
-            PickItem.query(
-                keys.member_picks(member_id),
-                range_key_condition=condition,
-                index_name="GSI5",
-                scan_index_forward=False,
-                limit=size + 1,
-                page_size=size + 1,
-            )
+        items, has_next = query_page(
+            PickItem, keys.member_picks(member_id), index_name="GSI5", condition=condition, size=size
         )
-        return [_pick(i) for i in items[:size]], len(items) > size
+        return [_pick(i) for i in items], has_next
 
     def votes(self, pick_ids: Iterable[int], voter: str) -> dict[int, Vote]:
         """The caller's votes on these picks, in one BatchGet."""
