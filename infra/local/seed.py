@@ -16,6 +16,7 @@ from devdevdev.store import keys
 from devdevdev.store.articles import ArticleDraft
 from devdevdev.store.errors import is_condition_failure
 from devdevdev.store.models import (
+    ArticleItem,
     BlameTypeItem,
     CompanyItem,
     NicknameWordsItem,
@@ -151,6 +152,11 @@ def seed(runtime: Runtime, crawler_api_key: str = DEFAULT_CRAWLER_KEY) -> None:
         )
         with contextlib.suppress(ConditionFailed):  # already there
             runtime.articles.insert(article_id, draft, EPOCH + timedelta(days=article_id))
+        # Demo articles kept in .local from before articles were listed in GSI5: list them too.
+        ArticleItem(*keys.article(article_id)).update(
+            actions=[ArticleItem.gsi5pk.set(keys.ARTICLES_LIST), ArticleItem.gsi5sk.set(article_id)],
+            condition=ArticleItem.pk.exists(),
+        )
     runtime.ids.reserve_up_to("article", len(ARTICLES))
     # Ingestion feeds auto-complete with the title words; the demo articles bypass it, so they feed it here (ADD).
     runtime.keywords.add(keyword for _, _, title, _ in ARTICLES for keyword in extract_keywords(title))

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer
 
 from devdevdev.search.port import ArticleDocument
-from devdevdev.store.models import ArticleItem
 
 if TYPE_CHECKING:
     from devdevdev.runtime import Runtime
@@ -77,8 +76,7 @@ def reindex_all(runtime: Runtime, batch_size: int = 500) -> int:
     """Index every article from the table (a backfill: a new engine, a new index, the local stack's start)."""
     batch: list[ArticleDocument] = []
     count = 0
-    condition = ArticleItem.pk.startswith("ARTICLE#") & (ArticleItem.sk == "ARTICLE")
-    for item in ArticleItem.scan(condition):
+    for item in runtime.articles.all_items(page_size=batch_size):
         batch.append(document_of(_plain(item.serialize())))
         if len(batch) >= batch_size:
             runtime.search.index(batch)

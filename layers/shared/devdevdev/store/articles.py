@@ -9,7 +9,7 @@ article's comment count, refreshed from the change stream), plus GSI4 (the artic
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -128,6 +128,8 @@ class ArticleRepository:
             tech_article_url=draft.tech_article_url,
             thumbnail_url=draft.thumbnail_url,
             created_at=now,
+            gsi5pk=keys.ARTICLES_LIST,
+            gsi5sk=article_id,
         )
 
         def build(write: TransactWrite) -> None:
@@ -161,6 +163,12 @@ class ArticleRepository:
             condition=ArticleItem.pk.exists(),
         )
         return _article(item)
+
+    def all_items(self, page_size: int = 500) -> Iterator[ArticleItem]:
+        """Every article, id-descending, in paged Queries of GSI5 ``ARTICLES`` (reindexing, backfills)."""
+        yield from ArticleItem.query(
+            keys.ARTICLES_LIST, index_name="GSI5", scan_index_forward=False, page_size=page_size
+        )
 
     # Views and recommends -----------------------------------------------------------------------------------------
 

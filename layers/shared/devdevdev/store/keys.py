@@ -9,7 +9,7 @@ Layout (PK / SK):
 - ``RATE#<client>#<minute>`` / ``RATE``          a rate-limit window (expires through the TTL attribute)
 - ``SERVICE#<name>`` / ``SERVICE``               a server-to-server client (the crawler) and its key hash
 - ``COMPANY#<id>`` / ``PROFILE``                 a company; GSI1 ``COMPANIES`` / id lists them id-descending
-- ``ARTICLE#<id>`` / ``ARTICLE``                 a tech article
+- ``ARTICLE#<id>`` / ``ARTICLE``                 a tech article; GSI5 ``ARTICLES`` / id lists them all (reindexing)
 - ``ARTICLE_URL#<url>`` / ``ARTICLE_URL``        uniqueness of an article's URL → its id
 - ``PICK#<id>`` / ``PICK``                       a pick with its two options (counters, images inline)
 - ``PICK#<id>`` / ``VOTE#<M|A><voter id>``       the one active vote of a member (M) or anonymous member (A)
@@ -62,6 +62,9 @@ def company(company_id: int) -> tuple[str, str]:
 
 
 COMPANIES_LIST = "COMPANIES"
+
+
+ARTICLES_LIST = "ARTICLES"
 
 
 def article(article_id: int) -> tuple[str, str]:
