@@ -49,14 +49,9 @@ def _company(company: Company | None) -> dict[str, Any] | None:
     }
 
 
-def main_item(article: Article, company: Company | None, bookmarked: bool, score: float | None) -> dict[str, Any]:
-    """``TechArticleMainResponse``: the thumbnail falls back to the company logo (``isLogoImage``)."""
-    logo = not article.thumbnail_url
+def _body(article: Article, company: Company | None) -> dict[str, Any]:
+    """The fields the list items and the detail share, in the contract's order."""
     return {
-        "id": article.id,
-        "elasticId": article.elastic_id,
-        "thumbnailUrl": (company.official_image_url if company else None) if logo else article.thumbnail_url,
-        "isLogoImage": logo,
         "techArticleUrl": article.tech_article_url,
         "title": article.title,
         "contents": article.contents[:CONTENTS_PREVIEW],
@@ -67,6 +62,18 @@ def main_item(article: Article, company: Company | None, bookmarked: bool, score
         "recommendTotalCount": article.recommend_total_count,
         "commentTotalCount": article.comment_total_count,
         "popularScore": article.popular_score,
+    }
+
+
+def main_item(article: Article, company: Company | None, bookmarked: bool, score: float | None) -> dict[str, Any]:
+    """``TechArticleMainResponse``: the thumbnail falls back to the company logo (``isLogoImage``)."""
+    logo = not article.thumbnail_url
+    return {
+        "id": article.id,
+        "elasticId": article.elastic_id,
+        "thumbnailUrl": (company.official_image_url if company else None) if logo else article.thumbnail_url,
+        "isLogoImage": logo,
+        **_body(article, company),
         "isBookmarked": bookmarked,
         "score": score,
     }
@@ -154,16 +161,7 @@ def article_detail(runtime: Runtime, member_id: int | None, actor: Actor | None,
     return {
         "elasticId": article.elastic_id,
         "thumbnailUrl": article.thumbnail_url,
-        "techArticleUrl": article.tech_article_url,
-        "title": article.title,
-        "contents": article.contents[:CONTENTS_PREVIEW],
-        "company": _company(company),
-        "regDate": article.reg_date,
-        "author": article.author,
-        "viewTotalCount": article.view_total_count,
-        "recommendTotalCount": article.recommend_total_count,
-        "commentTotalCount": article.comment_total_count,
-        "popularScore": article.popular_score,
+        **_body(article, company),
         "isBookmarked": bool(member_id) and runtime.articles.bookmark_status(member_id, article.id) is True,  # type: ignore[arg-type]
         "isRecommended": actor is not None and runtime.articles.recommend_status(article.id, actor.key) is True,
     }
