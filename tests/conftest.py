@@ -125,3 +125,15 @@ def fail(message: str, code: int) -> dict:
 
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
+
+def new_member(runtime, name: str, role: str = "ROLE_USER") -> tuple[int, dict[str, str]]:
+    """A member made straight in the table (email ``<name>@devdevdev.com``, nickname ``name``): (its id, its bearer
+    headers). For tests that need many distinct members (the test-token endpoint has only two)."""
+    from devdevdev.auth.tokens import TokenClaims
+
+    email = f"{name}@devdevdev.com"
+    member, _ = runtime.members.create(
+        email=email, social_type="KAKAO", role=role, nickname=name, now=datetime.now(UTC)
+    )
+    return member.id, bearer(runtime.tokens.issue(TokenClaims(email, "KAKAO", role)).access_token)

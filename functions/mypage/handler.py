@@ -8,13 +8,14 @@ from aws_lambda_powertools.event_handler import Response
 from devdevdev.api.app import create_resolver, handle, ok, scope
 from devdevdev.api.cookies import CookieJar
 from devdevdev.api.request import cursor_id, page_size
-from devdevdev.services import articles, companies, mypage, picks
+from devdevdev.services import articles, comments, companies, mypage, picks
 from devdevdev.store.articles import BookmarkSort
 
 app = create_resolver()
 MY_PICKS_PAGE_SIZE = 10
 MY_BOOKMARKS_PAGE_SIZE = 10
 MY_COMPANIES_PAGE_SIZE = 8
+MY_COMMENTS_PAGE_SIZE = 6
 
 
 @app.get("/mypage/picks")
@@ -25,6 +26,28 @@ def my_picks() -> Response:
     cursor = cursor_id(request.query.get("pickId"), "pickId")
     member = current.caller.member
     return ok(picks.my_picks(current.runtime, member.id, member.pick_total_count, cursor, size))
+
+
+@app.get("/mypage/comments")
+def my_comments() -> Response:
+    current = scope(app)
+    request = current.request
+    comment_filter = request.query_enum("commentFilter", comments.CommentFilter, default=comments.CommentFilter.ALL)
+    size = page_size(request.query.get("size"), default=MY_COMMENTS_PAGE_SIZE)
+    pick_cursor = cursor_id(request.query.get("pickCommentId"), "pickCommentId")
+    tech_cursor = cursor_id(request.query.get("techCommentId"), "techCommentId")
+    member = current.caller.member
+    return ok(
+        comments.my_comments(
+            current.runtime,
+            member,
+            comment_filter,
+            pick_cursor,
+            tech_cursor,
+            size,
+            request.zone,  # type: ignore[arg-type]
+        )
+    )
 
 
 @app.get("/mypage/bookmarks")

@@ -12,6 +12,8 @@ from devdevdev.search.port import SearchEngine
 from devdevdev.settings import Settings, get_settings
 from devdevdev.storage.images import ImageStorage
 from devdevdev.store.articles import ArticleRepository
+from devdevdev.store.blames import BlameRepository
+from devdevdev.store.comments import CommentRepository
 from devdevdev.store.companies import CompanyRepository, SubscriptionRepository
 from devdevdev.store.dictionary import NicknameDictionary
 from devdevdev.store.ids import IdAllocator
@@ -93,6 +95,14 @@ class Runtime:
     @cached_property
     def picks(self) -> PickRepository:
         return PickRepository()
+
+    @cached_property
+    def comments(self) -> CommentRepository:
+        return CommentRepository()
+
+    @cached_property
+    def blames(self) -> BlameRepository:
+        return BlameRepository()
 
     @cached_property
     def pick_images(self) -> PickImageRepository:

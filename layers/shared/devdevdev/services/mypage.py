@@ -81,11 +81,6 @@ def answer_exit_survey(runtime: Runtime, member: Member, body: dict[str, Any]) -
 
 
 def _message_fits(message: Any) -> bool:
-    """A custom message is text of 10 to 500 characters (not counting surrounding blanks toward the minimum)."""
-    return isinstance(message, str) and len(message.strip()) >= MESSAGE_MIN and len(message) <= MESSAGE_MAX
-
-
-def _message_fits(message: Any) -> bool:
     """A custom message is text of 10 to 500 characters (surrounding blanks do not count toward the minimum)."""
     return isinstance(message, str) and len(message.strip()) >= MESSAGE_MIN and len(message) <= MESSAGE_MAX
 

@@ -51,6 +51,7 @@ class Article:
     comment_total_count: int
     popular_score: int
     created_at: datetime
+    origin_comment_count: int = 0  # top-level comments not deleted
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def _article(item: ArticleItem) -> Article:
         comment_total_count=int(item.comment_total_count or 0),
         popular_score=int(item.popular_score or 0),
         created_at=item.created_at,
+        origin_comment_count=int(item.origin_comment_count or 0),
     )
 
 

@@ -24,6 +24,14 @@ Layout (PK / SK):
 - ``ARTICLE#<id>`` / ``RECOMMEND#<M|A><id>``     a member's or anonymous member's recommend of an article
 - ``MEMBER#<id>`` / ``SURVEY_ANSWER#<version>#<question>#<answer id>``  exit-survey answers (append-only)
 - ``KEYWORDS`` / ``SHARD#<n>``                   auto-complete keywords: a string set per hash shard
+- ``PICK#<id>`` or ``ARTICLE#<id>`` / ``COMMENT#<id>``  a comment or reply on a pick or article (its post's partition)
+      GSI1 ``COMMENTS#<kind>#<post>`` / id         top-level comments by id (LATEST, OLDEST)
+      GSI2 (same partition) / recommends·10^16+id  top-level comments MOST_LIKED (and the best comments)
+      GSI3 (same partition) / replies·10^16+id     top-level comments MOST_COMMENTED
+      GSI4 ``THREAD#<kind>#<origin>`` / id         the replies of one top-level comment, oldest first
+      GSI5 ``MEMBER#<id>#COMMENTS#<kind>`` / id    a member's comments that are not deleted (my comments)
+- ``PICK#<id>`` or ``ARTICLE#<id>`` / ``COMMENT_RECOMMEND#<comment>#M<member>``  a member's recommend of a comment
+- ``MEMBER#<id>`` / ``BLAME#<target>``           a member's one blame of a pick, pick comment or tech comment
 """
 
 from __future__ import annotations
@@ -171,3 +179,39 @@ KEYWORDS = "KEYWORDS"
 def keyword_shard(shard: int) -> tuple[str, str]:
     """One shard of the auto-complete keywords (all shards share the partition ``KEYWORDS``: one Query reads all)."""
     return KEYWORDS, f"SHARD#{shard}"
+
+
+PICK_COMMENTS, TECH_COMMENTS = "PICK", "TECH"  # the two kinds of comment
+
+
+def post_partition(kind: str, post_id: int) -> str:
+    """The partition of a comment's post: its pick's or its article's."""
+    return f"PICK#{post_id}" if kind == PICK_COMMENTS else f"ARTICLE#{post_id}"
+
+
+def comment(kind: str, post_id: int, comment_id: int) -> tuple[str, str]:
+    return post_partition(kind, post_id), f"COMMENT#{comment_id}"
+
+
+def comment_recommend(kind: str, post_id: int, comment_id: int, member_id: int) -> tuple[str, str]:
+    return post_partition(kind, post_id), f"COMMENT_RECOMMEND#{comment_id}#M{member_id}"
+
+
+def post_comments(kind: str, post_id: int) -> str:
+    """GSI1–3 partition of a post's top-level comments."""
+    return f"COMMENTS#{kind}#{post_id}"
+
+
+def comment_thread(kind: str, origin_id: int) -> str:
+    """GSI4 partition of the replies under one top-level comment."""
+    return f"THREAD#{kind}#{origin_id}"
+
+
+def member_comments(member_id: int, kind: str) -> str:
+    """GSI5 partition of a member's comments of one kind that are not deleted."""
+    return f"MEMBER#{member_id}#COMMENTS#{kind}"
+
+
+def blame(member_id: int, target: str) -> tuple[str, str]:
+    """``target``: ``PICK#<pick>``, ``PICK_COMMENT#<pick>#<comment>`` or ``TECH_COMMENT#<article>#<comment>``."""
+    return f"MEMBER#{member_id}", f"BLAME#{target}"

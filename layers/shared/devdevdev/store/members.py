@@ -30,6 +30,8 @@ class Member:
     created_at: datetime
     pick_total_count: int = 0
     subscription_total_count: int = 0
+    pick_comment_count: int = 0
+    tech_comment_count: int = 0
 
     @property
     def is_admin(self) -> bool:
@@ -74,6 +76,8 @@ def _member(item: MemberItem) -> Member:
         created_at=item.created_at,
         pick_total_count=int(item.pick_total_count or 0),
         subscription_total_count=int(item.subscription_total_count or 0),
+        pick_comment_count=int(item.pick_comment_count or 0),
+        tech_comment_count=int(item.tech_comment_count or 0),
     )
 
 

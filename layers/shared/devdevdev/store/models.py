@@ -136,6 +136,8 @@ class MemberItem(TableModel):
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
     pick_total_count = NumberAttribute(default=0, attr_name="pickTotalCount")
     subscription_total_count = NumberAttribute(default=0, attr_name="subscriptionTotalCount")
+    pick_comment_count = NumberAttribute(default=0, attr_name="pickCommentCount")  # not deleted, replies included
+    tech_comment_count = NumberAttribute(default=0, attr_name="techCommentCount")
 
 
 class LoginItem(TableModel):
@@ -190,6 +192,7 @@ class ArticleItem(TableModel):
     recommend_total_count = NumberAttribute(default=0, attr_name="recommendTotalCount")
     comment_total_count = NumberAttribute(default=0, attr_name="commentTotalCount")
     popular_score = NumberAttribute(default=0, attr_name="popularScore")
+    origin_comment_count = NumberAttribute(default=0, attr_name="originCommentCount")  # top-level, not deleted
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
 
 
@@ -255,6 +258,10 @@ class PickItem(TableModel):
     comment_total_count = NumberAttribute(default=0, attr_name="commentTotalCount")
     popular_score = NumberAttribute(default=0, attr_name="popularScore")
     blame_total_count = NumberAttribute(default=0, attr_name="blameTotalCount")
+    origin_comment_count = NumberAttribute(default=0, attr_name="originCommentCount")  # top-level, not deleted
+    # Comments shown under the pick-option filter: top-level comments public with that option, and their replies.
+    first_option_comments = NumberAttribute(default=0, attr_name="firstPickOptionComments")
+    second_option_comments = NumberAttribute(default=0, attr_name="secondPickOptionComments")
     revision = NumberAttribute(default=0)  # bumped by content edits (optimistic locking of titles and images)
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
     modified_at = UTCDateTimeAttribute(null=True, attr_name="modifiedAt")
@@ -286,6 +293,53 @@ class PickImageItem(TableModel):
     pick_id = NumberAttribute(null=True, attr_name="pickId")
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
     expires_at = TTLAttribute(null=True, attr_name=TTL_ATTRIBUTE)
+
+
+class CommentItem(TableModel):
+    """A comment or reply on a pick (``kind`` PICK) or tech article (TECH), in its post's partition.
+
+    Written by a member xor an anonymous member; deleted comments stay (soft delete) with who deleted them."""
+
+    comment_id = NumberAttribute(attr_name="id")
+    kind = UnicodeAttribute()
+    post_id = NumberAttribute(attr_name="postId")
+    contents = UnicodeAttribute()
+    member_id = NumberAttribute(null=True, attr_name="memberId")
+    anonymous_member_id = NumberAttribute(null=True, attr_name="anonymousMemberId")
+    origin_id = NumberAttribute(null=True, attr_name="originParentId")  # None: a top-level comment
+    parent_id = NumberAttribute(null=True, attr_name="parentId")
+    parent_member_id = NumberAttribute(null=True, attr_name="parentMemberId")
+    parent_anonymous_member_id = NumberAttribute(null=True, attr_name="parentAnonymousMemberId")
+    voted_option_type = UnicodeAttribute(null=True, attr_name="votedPickOption")  # public pick comments only
+    recommend_total_count = NumberAttribute(default=0, attr_name="recommendTotalCount")
+    reply_total_count = NumberAttribute(default=0, attr_name="replyTotalCount")
+    blame_total_count = NumberAttribute(default=0, attr_name="blameTotalCount")
+    created_at = UTCDateTimeAttribute(attr_name="createdAt")
+    contents_modified_at = UTCDateTimeAttribute(null=True, attr_name="contentsLastModifiedAt")
+    deleted_at = UTCDateTimeAttribute(null=True, attr_name="deletedAt")
+    deleted_by = UnicodeAttribute(null=True, attr_name="deletedBy")  # AUTHOR | ADMIN
+
+
+class CommentRecommendItem(TableModel):
+    """A member's recommend of a comment (status toggles)."""
+
+    comment_id = NumberAttribute(attr_name="commentId")
+    status = BooleanAttribute()
+    modified_at = UTCDateTimeAttribute(attr_name="lastModifiedAt")
+
+
+class BlameItem(TableModel):
+    """A member's blame of one target; the key makes it one per member and target."""
+
+    blame_id = NumberAttribute(attr_name="id")
+    member_id = NumberAttribute(attr_name="memberId")
+    blame_type_id = NumberAttribute(attr_name="blameTypeId")
+    pick_id = NumberAttribute(null=True, attr_name="pickId")
+    pick_comment_id = NumberAttribute(null=True, attr_name="pickCommentId")
+    tech_article_id = NumberAttribute(null=True, attr_name="techArticleId")
+    tech_comment_id = NumberAttribute(null=True, attr_name="techCommentId")
+    custom_reason = UnicodeAttribute(null=True, attr_name="customReason")
+    created_at = UTCDateTimeAttribute(attr_name="createdAt")
 
 
 class BlameTypeItem(TableModel):

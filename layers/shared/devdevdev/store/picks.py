@@ -18,6 +18,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from devdevdev.store import keys
+from devdevdev.store.comments import CommentRepository
 from devdevdev.store.errors import is_condition_failure
 from devdevdev.store.members import Actor
 from devdevdev.store.models import (
@@ -82,6 +83,9 @@ class Pick:
     popular_score: int
     created_at: datetime
     revision: int = 0
+    origin_comment_count: int = 0  # top-level comments not deleted
+    first_option_comments: int = 0  # comments under the pick-option filter (top-level public ones and their replies)
+    second_option_comments: int = 0
 
     @property
     def options(self) -> tuple[PickOption, PickOption]:
@@ -135,6 +139,9 @@ def _pick(item: PickItem) -> Pick:
         popular_score=int(item.popular_score),
         created_at=item.created_at,
         revision=int(item.revision or 0),
+        origin_comment_count=int(item.origin_comment_count or 0),
+        first_option_comments=int(item.first_option_comments or 0),
+        second_option_comments=int(item.second_option_comments or 0),
     )
 
 
@@ -162,6 +169,11 @@ class PickRepository:
             return _pick(PickItem.get(*keys.pick(pick_id), consistent_read=True))
         except DoesNotExist:
             return None
+
+    def get_many(self, pick_ids: Iterable[int]) -> dict[int, Pick]:
+        """Picks by id in one BatchGet (missing ones absent)."""
+        wanted = [keys.pick(i) for i in set(pick_ids)]
+        return {int(i.pick_id): _pick(i) for i in PickItem.batch_get(wanted)} if wanted else {}
 
     def page(self, sort: PickSort, cursor_id: int | None, size: int) -> tuple[list[Pick], bool]:
         """One page of APPROVAL picks in ``sort`` order after the pick ``cursor_id``; (picks, has_next).
@@ -415,6 +427,14 @@ class PickRepository:
             raise
         return _pick(item)
 
+    def count_blame(self, write: TransactWrite, pick_id: int) -> None:
+        """Within a blame's transaction: +1 blame on an APPROVAL pick."""
+        write.update(
+            PickItem(*keys.pick(pick_id)),
+            actions=[PickItem.blame_total_count.add(1)],
+            condition=PickItem.content_status == APPROVAL,
+        )
+
     # Deletion -----------------------------------------------------------------------------------------------------
 
     def begin_delete(self, pick: Pick) -> None:
@@ -441,7 +461,9 @@ class PickRepository:
         commit(build)
 
     def delete_contents(self, pick: Pick) -> None:
-        """Delete everything in the pick's partition but the pick item (votes, comments, recommends)."""
+        """Delete everything in the pick's partition but the pick item (votes, comments, recommends), after taking
+        its comments off their authors' counts."""
+        CommentRepository().uncount_authors(keys.PICK_COMMENTS, pick.id)
         partition = keys.pick_partition(pick.id)
         children = [
             (item.pk, item.sk)
