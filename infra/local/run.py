@@ -49,7 +49,7 @@ def main() -> int:
         from devdevdev.store.schema import ensure_table
 
         from infra.local.gateway import create_app
-        from infra.local.seed import DEFAULT_CRAWLER_KEY, seed
+        from infra.local.seed import DEFAULT_CRAWLER_KEY, seed, seed_demo_comments
         from infra.local.streams import StreamPump
 
         settings = Settings.from_env()
@@ -58,6 +58,7 @@ def main() -> int:
         runtime = Runtime(settings, Clock())
         use_runtime(runtime)
         seed(runtime, os.environ.get("CRAWLER_API_KEY", DEFAULT_CRAWLER_KEY))
+        seed_demo_comments(runtime)
         indexed = reindex_all(runtime)  # the embedded search index lives in memory: rebuild it from the table
         pump = StreamPump(
             settings.dynamodb_endpoint or "",

@@ -202,3 +202,41 @@ def seed(runtime: Runtime, crawler_api_key: str = DEFAULT_CRAWLER_KEY) -> None:
 
     # The crawler's key follows CRAWLER_API_KEY on every start (only its hash is stored).
     runtime.services.put(CRAWLER_SERVICE, crawler_api_key)
+
+
+DEMO_ANONYMOUS_ID = "GA1.1.demo.1715872960"
+
+
+def seed_demo_comments(runtime: Runtime) -> bool:
+    """A demo thread on pick 1 and on article 1 for ``make run`` (not for tests: they start from no comments).
+    Written once: only while that pick or article has no comments. Returns whether it wrote anything."""
+    from devdevdev.services import comments
+    from devdevdev.store.comments import CommentSort
+    from devdevdev.store.members import Actor
+
+    user = runtime.members.find_by_login(SOCIAL_KAKAO, TEST_USER_EMAIL)
+    admin = runtime.members.find_by_login(SOCIAL_KAKAO, TEST_ADMIN_EMAIL)
+    assert user is not None and admin is not None
+    visitor = Actor(anonymous_id=runtime.anonymous.find_or_create(DEMO_ANONYMOUS_ID, runtime.clock.now()).id)
+    member, moderator = Actor(member_id=user.id), Actor(member_id=admin.id)
+    wrote = False
+    for kind, post_id in ((comments.PICK, 1), (comments.TECH, 1)):
+        if runtime.comments.page(kind.name, post_id, CommentSort.LATEST, None, 1)[0]:
+            continue
+        if kind is comments.PICK:
+            first = comments.write_pick_comment(
+                runtime, member, post_id, {"contents": "탭이 근본이죠!", "isPickVotePublic": False}
+            )
+            second = comments.write_pick_comment(
+                runtime, visitor, post_id, {"contents": "스페이스 4칸 아닌가요?", "isPickVotePublic": False}
+            )
+        else:
+            first = comments.write_tech_comment(runtime, member, post_id, {"contents": "정산 배치 글 잘 읽었습니다!"})
+            second = comments.write_tech_comment(runtime, visitor, post_id, {"contents": "파티셔닝 기준이 궁금해요."})
+        origin, other = first[kind.id_field], second[kind.id_field]
+        reply = comments.write_reply(runtime, kind, visitor, post_id, origin, origin, {"contents": "동의합니다."})
+        comments.write_reply(runtime, kind, moderator, post_id, origin, reply[kind.id_field], {"contents": "저도요!"})
+        comments.recommend(runtime, kind, admin.id, post_id, origin)
+        comments.delete(runtime, kind, visitor, False, post_id, other)
+        wrote = True
+    return wrote

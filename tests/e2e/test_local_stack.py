@@ -207,3 +207,81 @@ def test_import_loads_a_json_lines_file_that_search_then_finds(tmp_path):
         assert [item["title"] for item in found["content"]][0].startswith("그래프 데이터베이스 도입기")
     finally:
         stop(stack)
+
+
+def test_a_new_user_discusses_a_pick_and_an_article(tmp_path):
+    """Issue 5's "done when", as a user of `make run` would try it: a thread with a reply to a reply, a modified
+    reply, an author-deleted and an admin-deleted comment, recommends, best comments, a blame, my comments."""
+    import httpx
+
+    port = free_port()
+    stack = start(port, tmp_path / "ddb")
+    try:
+        api = httpx.Client(base_url=f"http://127.0.0.1:{port}{BASE}", timeout=15)
+        member = {"Authorization": f"Bearer {api.get('/token/test/user').json()['data']['accessToken']}"}
+        admin = {"Authorization": f"Bearer {api.get('/token/test/admin').json()['data']['accessToken']}"}
+        visitor = {"Anonymous-Member-Id": "GA1.1.999.1715872960"}
+        # The demo data already holds a thread on pick 1 and on article 1
+        demo = api.get("/picks/1/comments", headers=visitor).json()["data"]
+        assert demo["totalElements"] == 4 and demo["totalOriginParentComments"] == 1
+        assert [c["isDeleted"] for c in demo["content"]] == [True, False]
+
+        for posts, kind in (("picks/2", "pick"), ("articles/2", "tech")):
+            id_field = f"{kind}CommentId"
+            body = {"contents": "첫 댓글", **({"isPickVotePublic": False} if kind == "pick" else {})}
+            origin = api.post(f"/{posts}/comments", json=body, headers=member).json()["data"][id_field]
+            reply = api.post(f"/{posts}/comments/{origin}/{origin}", json={"contents": "답글"}, headers=visitor)
+            reply_id = reply.json()["data"][id_field]
+            nested = api.post(f"/{posts}/comments/{origin}/{reply_id}", json={"contents": "답글의 답글"}, headers=admin)
+            nested_id = nested.json()["data"][id_field]
+            assert (
+                api.patch(f"/{posts}/comments/{reply_id}", json={"contents": "고친 답글"}, headers=visitor).status_code
+                == 200
+            )
+            own = api.post(f"/{posts}/comments", json={**body, "contents": "지울 댓글"}, headers=member).json()["data"][
+                id_field
+            ]
+            policy = api.post(f"/{posts}/comments", json={**body, "contents": "정책 위반"}, headers=visitor).json()[
+                "data"
+            ][id_field]
+            assert api.delete(f"/{posts}/comments/{own}", headers=member).status_code == 200
+            assert api.delete(f"/{posts}/comments/{policy}", headers=admin).status_code == 200
+            recommended = api.post(f"/{posts}/comments/{origin}/recommends", headers=admin).json()["data"]
+            assert recommended == {"isRecommended": True, "recommendTotalCount": 1}
+            page = api.get(f"/{posts}/comments", params={"size": 10}, headers=visitor).json()["data"]
+            assert (page["totalElements"], page["totalOriginParentComments"], page["last"]) == (5, 1, True)
+            items = {c[id_field]: c for c in page["content"]}
+            assert [c[id_field] for c in page["content"]] == [policy, own, origin]
+            assert items[own]["contents"] == "댓글 작성자에 의해 삭제된 댓글입니다."
+            assert items[policy]["contents"] == "커뮤니티 정책을 위반하여 삭제된 댓글입니다."
+            replies = items[origin]["replies"]
+            assert [(r[id_field], r["contents"], r["isModified"]) for r in replies] == [
+                (reply_id, "고친 답글", True),
+                (nested_id, "답글의 답글", False),
+            ]
+            assert items[origin]["replyTotalCount"] == 2
+            best = api.get(f"/{posts}/comments/best", headers=visitor).json()["datas"]
+            assert [c[id_field] for c in best] == [origin]
+            blame_body = (
+                {"pickId": 2, "pickCommentId": origin, "blameTypeId": 1}
+                if kind == "pick"
+                else {"techArticleId": 2, "techArticleCommentId": origin, "blameTypeId": 1}
+            )
+            path = "/blames/PICK" if kind == "pick" else "/blames/TECH_ARTICLE"
+            assert api.post(path, json=blame_body, headers=admin).status_code == 200
+            assert api.post(path, json=blame_body, headers=admin).json() == {
+                "resultType": "FAIL",
+                "message": "이미 신고 했습니다.",
+                "errorCode": 400,
+            }
+        mine = api.get("/mypage/comments", headers=member).json()["data"]
+        # the demo's two comments of the test user plus the two live ones written here
+        assert mine["totalElements"] == 4
+        assert [c["commentContents"] for c in mine["content"]] == [
+            "첫 댓글",
+            "첫 댓글",
+            "정산 배치 글 잘 읽었습니다!",
+            "탭이 근본이죠!",
+        ]
+    finally:
+        stop(stack)
