@@ -277,10 +277,13 @@ def recommend(runtime: Runtime, kind: Kind, member_id: int, post_id: int, commen
                 comment, member_id, not current, runtime.clock.now(), existed=current is not None
             )
         except ConditionFailed as failed:
-            if 1 in failed.failed:
-                raise deleted from None
+            if 0 in failed.failed:
+                continue  # toggled concurrently (the count may look spent too): read again
             if 2 in failed.failed:
                 raise _not_approved("추천") from None
+            latest = runtime.comments.get(kind.name, post_id, comment_id)
+            if latest is None or latest.is_deleted:
+                raise deleted from None
             continue
         except Contended:
             break
