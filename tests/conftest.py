@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import pytest
 from starlette.testclient import TestClient
@@ -125,6 +126,31 @@ def fail(message: str, code: int) -> dict:
 
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
+
+class ClockedStage(NamedTuple):
+    client: TestClient
+    runtime: object
+    clock: object
+
+
+@pytest.fixture
+def clocked(settings_env) -> Iterator[ClockedStage]:
+    """A seeded stage on a clock the test moves (``clock.advance``), so every time it writes is known:
+    (client, runtime, clock)."""
+    from devdevdev.clock import FixedClock
+    from devdevdev.runtime import use_runtime
+
+    from infra.local.seed import seed
+
+    clock = FixedClock(NOW)
+    runtime = build_runtime(settings_env, clock)
+    seed(runtime)
+    yield ClockedStage(make_client(runtime), runtime, clock)
+    use_runtime(None)
+    services.dynamodb_client(runtime.settings.dynamodb_endpoint or "").delete_table(
+        TableName=runtime.settings.table_name
+    )
 
 
 def new_member(runtime, name: str, role: str = "ROLE_USER") -> tuple[int, dict[str, str]]:

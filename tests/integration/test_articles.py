@@ -11,9 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
-from devdevdev.clock import FixedClock
 
-from tests.conftest import BASE, NOW, bearer, build_runtime, fail, make_client, tokens
+from tests.conftest import BASE, bearer, fail, tokens
 
 pytestmark = pytest.mark.integration
 
@@ -718,24 +717,6 @@ def test_one_member_toggling_concurrently_ends_consistent(client, user):
 # GET /mypage/bookmarks ------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def clocked(settings_env):
-    """A seeded stage on a clock the test moves (bookmark times order BOOKMARKED)."""
-    from devdevdev.runtime import use_runtime
-
-    from infra.local import services
-    from infra.local.seed import seed
-
-    clock = FixedClock(NOW)
-    runtime = build_runtime(settings_env, clock)
-    seed(runtime)
-    yield make_client(runtime), clock
-    use_runtime(None)
-    services.dynamodb_client(runtime.settings.dynamodb_endpoint or "").delete_table(
-        TableName=runtime.settings.table_name
-    )
-
-
 def my_bookmarks(client, headers: dict, **params) -> dict:
     response = client.get(f"{BASE}/mypage/bookmarks", headers=headers, params=params)
     assert response.status_code == 200, response.text
@@ -756,7 +737,7 @@ def walk_bookmarks(client, headers: dict, size: int, **params) -> tuple[list[dic
 
 
 def test_my_bookmarks_in_three_orders(clocked):
-    client, clock = clocked
+    client, _, clock = clocked
     user = bearer(tokens(client)["accessToken"])
     admin = bearer(tokens(client, "admin")["accessToken"])
     # Given bookmarks toggled a second apart: 3, 7, 1, 5, 8 on; 5 off; 3 off and on again (now the newest)
@@ -808,7 +789,7 @@ def test_my_bookmarks_in_three_orders(clocked):
 
 
 def test_my_bookmarks_go_on_after_a_cursor_that_was_just_unbookmarked(clocked):
-    client, clock = clocked
+    client, _, clock = clocked
     user = bearer(tokens(client)["accessToken"])
     for article_id in (1, 2, 3, 4, 5, 6):
         clock.advance(seconds=1)
@@ -833,7 +814,7 @@ def test_my_bookmarks_go_on_after_a_cursor_that_was_just_unbookmarked(clocked):
 
 
 def test_my_bookmarks_cursor_of_an_article_not_bookmarked(clocked):
-    client, clock = clocked
+    client, _, clock = clocked
     user = bearer(tokens(client)["accessToken"])
     for article_id in (2, 4, 6):
         clock.advance(seconds=1)

@@ -12,14 +12,12 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from devdevdev.clock import FixedClock
 from devdevdev.store import keys
 from devdevdev.store.models import BlameItem, CommentItem, MemberItem, PickItem
 from pynamodb.exceptions import DoesNotExist
 
-from infra.local import services
 from infra.local.seed import ARTICLES, PICKS
-from tests.conftest import BASE, NOW, bearer, build_runtime, fail, make_client, new_member, tokens
+from tests.conftest import BASE, bearer, fail, new_member, tokens
 
 pytestmark = pytest.mark.integration
 
@@ -43,23 +41,6 @@ def user(client) -> dict[str, str]:
 @pytest.fixture
 def admin(client) -> dict[str, str]:
     return bearer(tokens(client, "admin")["accessToken"])
-
-
-@pytest.fixture
-def clocked(settings_env):
-    """A seeded stage on a clock the test moves: (client, clock, runtime)."""
-    from devdevdev.runtime import use_runtime
-
-    from infra.local.seed import seed
-
-    clock = FixedClock(NOW)
-    runtime = build_runtime(settings_env, clock)
-    seed(runtime)
-    yield make_client(runtime), clock, runtime
-    use_runtime(None)
-    services.dynamodb_client(runtime.settings.dynamodb_endpoint or "").delete_table(
-        TableName=runtime.settings.table_name
-    )
 
 
 def pick_comment(client, headers, pick_id: int, contents: str = "픽픽픽 댓글입니다.", public: bool = False) -> int:
@@ -539,7 +520,7 @@ def test_a_member_without_comments_gets_an_empty_slice(client, seeded):
 
 
 def test_items_are_the_contract_shape(clocked):
-    client, clock, _ = clocked
+    client, _, clock = clocked
     user = bearer(tokens(client)["accessToken"])
     admin = bearer(tokens(client, "admin")["accessToken"])
     vote(client, user, 3, 5)  # 파이썬, the first option of pick 3
@@ -797,7 +778,7 @@ def interleaved(client, clock, headers) -> list[str]:
 
 
 def test_walking_every_comment_with_two_cursors(clocked):
-    client, clock, _ = clocked
+    client, _, clock = clocked
     user = bearer(tokens(client)["accessToken"])
     expected = interleaved(client, clock, user)
     for comment_filter, size, page_sizes in (
@@ -822,7 +803,7 @@ def test_walking_every_comment_with_two_cursors(clocked):
 
 
 def test_newest_first_means_created_at_across_the_two_kinds(clocked):
-    client, clock, _ = clocked
+    client, _, clock = clocked
     user = bearer(tokens(client)["accessToken"])
     # Tech comments written first but dated later than the pick comments written after them
     clock.advance(minutes=10)

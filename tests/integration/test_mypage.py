@@ -5,9 +5,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from devdevdev.clock import FixedClock
 
-from tests.conftest import BASE, NOW, bearer, build_runtime, fail, make_client, tokens
+from tests.conftest import BASE, bearer, fail, tokens
 
 pytestmark = pytest.mark.integration
 
@@ -214,19 +213,8 @@ def test_random_nickname_without_words_is_404(client, seeded, user):
     assert (response.status_code, response.json()) == (404, fail("랜덤 닉네임 생성을 위한 단어가 없습니다.", 404))
 
 
-@pytest.fixture
-def clocked(settings_env):
-    """A seeded stage on a clock the test moves."""
-    from infra.local.seed import seed
-
-    clock = FixedClock(NOW)
-    runtime = build_runtime(settings_env, clock)
-    seed(runtime)
-    return make_client(runtime), clock
-
-
 def test_nickname_changes_once_per_24_hours(clocked):
-    client, clock = clocked
+    client, _, clock = clocked
     user = tokens(client)["accessToken"]
     changeable = f"{BASE}/mypage/nickname/changeable"
     assert client.get(changeable, headers=bearer(user)).json() == {"resultType": "SUCCESS", "data": True}

@@ -13,9 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from devdevdev.clock import FixedClock
 
-from tests.conftest import BASE, NOW, bearer, build_runtime, fail, make_client, new_member, tokens
+from tests.conftest import BASE, bearer, fail, new_member, tokens
 
 pytestmark = pytest.mark.integration
 
@@ -211,24 +210,6 @@ def user(client) -> dict:
 @pytest.fixture
 def admin(client) -> dict:
     return bearer(tokens(client, "admin")["accessToken"])
-
-
-@pytest.fixture
-def clocked(settings_env):
-    """A seeded stage on a clock the test moves, so that every ``createdAt`` is known to the second."""
-    from devdevdev.runtime import use_runtime
-
-    from infra.local import services
-    from infra.local.seed import seed
-
-    clock = FixedClock(NOW)
-    runtime = build_runtime(settings_env, clock)
-    seed(runtime)
-    yield make_client(runtime), runtime, clock
-    use_runtime(None)
-    services.dynamodb_client(runtime.settings.dynamodb_endpoint or "").delete_table(
-        TableName=runtime.settings.table_name
-    )
 
 
 def seoul(at: datetime) -> str:
