@@ -3,9 +3,7 @@ Appendix A)."""
 
 from __future__ import annotations
 
-import random
 import re
-import time
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +12,7 @@ from devdevdev.api.errors import Errors, bad_request
 from devdevdev.api.request import parse_int
 from devdevdev.search.keywords import extract_keywords
 from devdevdev.search.port import ArticleSort, InvalidQuery, SearchAfter
+from devdevdev.services.toggles import toggle
 from devdevdev.store.articles import Article, ArticleDraft, BookmarkSort
 from devdevdev.store.companies import Company
 from devdevdev.store.members import Actor
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
     from devdevdev.runtime import Runtime
 
 CONTENTS_PREVIEW = 1000
-TOGGLE_ATTEMPTS = 20
 INGEST_BATCH_MAX = 100
 TITLE_MAX = 150
 URL_MAX = 2000
@@ -177,39 +175,27 @@ def _existing(runtime: Runtime, article_id: int) -> Article:
 def toggle_bookmark(runtime: Runtime, member_id: int, article_id: int) -> dict[str, Any]:
     """``POST /articles/{id}/bookmark``: none → on, on → off, off → on."""
     article = _existing(runtime, article_id)
-    for attempt in range(TOGGLE_ATTEMPTS):
-        if attempt:
-            time.sleep(random.uniform(0, 0.02))  # another toggle of the same item won: read again, a little later
-        current = runtime.articles.bookmark_status(member_id, article.id)
-        status = not current
-        try:
-            runtime.articles.set_bookmark(member_id, article, status, runtime.clock.now(), existed=current is not None)
-        except ConditionFailed:
-            continue  # toggled concurrently: read again
-        except Contended:
-            break
-        return {"techArticleId": article.id, "status": status}
-    raise Errors.TEMPORARY_FAILURE.error()
+
+    def write(current: bool | None) -> dict[str, Any]:
+        runtime.articles.set_bookmark(member_id, article, not current, runtime.clock.now(), existed=current is not None)
+        return {"techArticleId": article.id, "status": not current}
+
+    return toggle(lambda: runtime.articles.bookmark_status(member_id, article.id), write)
 
 
 def toggle_recommend(runtime: Runtime, actor: Actor, article_id: int) -> dict[str, Any]:
     """``POST /articles/{id}/recommend`` (members and anonymous members): the recommend and the article's count and
     popular score move together."""
     article = _existing(runtime, article_id)
-    for attempt in range(TOGGLE_ATTEMPTS):
-        if attempt:
-            time.sleep(random.uniform(0, 0.02))
-        current = runtime.articles.recommend_status(article.id, actor.key)
-        existed = current is not None
-        try:
-            runtime.articles.set_recommend(article.id, actor.key, not current, runtime.clock.now(), existed=existed)
-        except ConditionFailed:
-            continue
-        except Contended:
-            break
+
+    def write(current: bool | None) -> dict[str, Any]:
+        runtime.articles.set_recommend(
+            article.id, actor.key, not current, runtime.clock.now(), existed=current is not None
+        )
         after = runtime.articles.get(article.id) or article
         return {"techArticleId": article.id, "status": not current, "recommendTotalCount": after.recommend_total_count}
-    raise Errors.TEMPORARY_FAILURE.error()
+
+    return toggle(lambda: runtime.articles.recommend_status(article.id, actor.key), write)
 
 
 # Ingestion --------------------------------------------------------------------------------------------------------

@@ -7,8 +7,6 @@ post they belong to). Every function returns the ``data`` of its response or rai
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -19,6 +17,7 @@ from devdevdev.api.envelope import slice_page
 from devdevdev.api.errors import Errors, ErrorSpec, bad_request
 from devdevdev.api.timefmt import spaced_datetime
 from devdevdev.masking import mask_email
+from devdevdev.services.toggles import toggle
 from devdevdev.store.articles import Article
 from devdevdev.store.comments import ADMIN, AUTHOR, Comment, CommentSort
 from devdevdev.store.keys import PICK_COMMENTS, TECH_COMMENTS
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
 
 CONTENTS_MAX = 1000
 BEST_MIN, BEST_MAX = 3, 10
-TOGGLE_ATTEMPTS = 20
 AUTHOR_DELETED_TEXT = "댓글 작성자에 의해 삭제된 댓글입니다."
 POLICY_DELETED_TEXT = "커뮤니티 정책을 위반하여 삭제된 댓글입니다."
 UNKNOWN_DELETED_TEXT = "오류가 발생 했습니다. 관리자에게 문의 하세요."
@@ -268,27 +266,22 @@ def recommend(runtime: Runtime, kind: Kind, member_id: int, post_id: int, commen
     deleted = kind.deleted_no_recommend.error(action="추천") if kind is PICK else kind.deleted_no_recommend.error()
     if comment.is_deleted:
         raise deleted
-    for attempt in range(TOGGLE_ATTEMPTS):
-        if attempt:
-            time.sleep(random.uniform(0, 0.02))  # another toggle of the same recommend won: read again, a bit later
-        current = runtime.comments.recommend_status(comment, member_id)
-        try:
-            count = runtime.comments.set_recommend(
-                comment, member_id, not current, runtime.clock.now(), existed=current is not None
-            )
-        except ConditionFailed as failed:
-            if 0 in failed.failed:
-                continue  # toggled concurrently (the count may look spent too): read again
-            if 2 in failed.failed:
-                raise _not_approved("추천") from None
-            latest = runtime.comments.get(kind.name, post_id, comment_id)
-            if latest is None or latest.is_deleted:
-                raise deleted from None
-            continue
-        except Contended:
-            break
+
+    def write(current: bool | None) -> dict[str, Any]:
+        now = runtime.clock.now()
+        count = runtime.comments.set_recommend(comment, member_id, not current, now, existed=current is not None)
         return {"isRecommended": not current, "recommendTotalCount": count}
-    raise Errors.TEMPORARY_FAILURE.error()
+
+    def on_condition(failed: ConditionFailed) -> None:
+        if 0 in failed.failed:
+            return  # toggled concurrently (the count may look spent too): read again
+        if 2 in failed.failed:
+            raise _not_approved("추천") from None
+        latest = runtime.comments.get(kind.name, post_id, comment_id)
+        if latest is None or latest.is_deleted:
+            raise deleted from None
+
+    return toggle(lambda: runtime.comments.recommend_status(comment, member_id), write, on_condition=on_condition)
 
 
 # Lists ------------------------------------------------------------------------------------------------------------
