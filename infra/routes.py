@@ -103,6 +103,16 @@ ROUTES: tuple[Route, ...] = (
         ("GET", "/mypage/nickname/changeable"),
         ("PATCH", "/mypage/nickname"),
     ),
+    *_routes(
+        "notifications",
+        ("GET", "/notifications"),
+        ("POST", "/notifications/{channel}"),
+        ("PATCH", "/notifications/read-all"),
+        ("PATCH", "/notifications/{notificationId}/read"),
+        ("GET", "/notifications/page"),
+        ("GET", "/notifications/popup"),
+        ("GET", "/notifications/unread-count"),
+    ),
 )
 
 

@@ -39,12 +39,17 @@ def s3_endpoint() -> Iterator[str]:
 
 @pytest.fixture
 def settings_env(dynamodb_endpoint: str, s3_endpoint: str) -> dict[str, str]:
-    """The environment of a test stage, on a table of its own."""
+    """The environment of a test stage, on a table and a notification queue of its own."""
+    from infra.local.queues import ensure_queue
+
+    table = f"t-{uuid.uuid4().hex[:12]}"
     return {
         "STAGE": "test",
-        "TABLE_NAME": f"t-{uuid.uuid4().hex[:12]}",
+        "TABLE_NAME": table,
         "DYNAMODB_ENDPOINT": dynamodb_endpoint,
         "S3_ENDPOINT": s3_endpoint,
+        "SQS_ENDPOINT": s3_endpoint,  # moto's server serves SQS too
+        "NOTIFICATION_QUEUE_URL": ensure_queue(s3_endpoint, f"{table}-notifications", visibility_seconds=1),
         "IMAGES_BUCKET": "devdevdev-images-test",
     }
 
@@ -163,3 +168,64 @@ def new_member(runtime, name: str, role: str = "ROLE_USER") -> tuple[int, dict[s
         email=email, social_type="KAKAO", role=role, nickname=name, now=datetime.now(UTC)
     )
     return member.id, bearer(runtime.tokens.issue(TokenClaims(email, "KAKAO", role)).access_token)
+
+
+def run_jobs(runtime) -> int:
+    """Run the notification worker on every job queued so far (and the jobs those queue); how many there were.
+    The local stack's queue pump does this in the background."""
+    from infra.local.queues import QueuePump
+
+    settings = runtime.settings
+    return QueuePump(settings.sqs_endpoint, settings.notification_queue_url, settings.region).drain()
+
+
+class LiveServer(NamedTuple):
+    url: str  # http://127.0.0.1:<port>
+    runtime: object
+
+
+def start_live_server(runtime):
+    """The gateway on a real port (uvicorn in a thread), for what the in-process test client cannot do: streamed
+    responses and WebSockets. Returns (server, thread, url)."""
+    import threading
+
+    import uvicorn
+
+    from infra.local.gateway import create_app
+
+    port = services.free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(runtime.settings.cors_allowed_origins, stream_pump(runtime)),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            ws="websockets-sansio",
+            timeout_graceful_shutdown=1,
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    import time
+
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "the live gateway did not start"
+        time.sleep(0.02)
+    return server, thread, f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def live(seeded) -> Iterator[LiveServer]:
+    """The seeded stage served on a real port, with the notification worker following the queue in the background
+    (as ``make run`` does)."""
+    from infra.local.queues import QueuePump
+
+    server, thread, url = start_live_server(seeded)
+    settings = seeded.settings
+    pump = QueuePump(settings.sqs_endpoint, settings.notification_queue_url, settings.region)
+    pump.run_in_background()
+    yield LiveServer(url, seeded)
+    pump.stop()
+    server.should_exit = True
+    thread.join(timeout=10)

@@ -28,7 +28,7 @@ def ingest_articles() -> Response:
     """Not in the contract: the crawler's batch upsert (upstream's crawler wrote to the database directly)."""
     current = scope(app)
     request = current.request
-    service_auth.authenticate(current.runtime, request.header("service-name"), request.header("api-key"))
+    service_auth.authenticate_request(current.runtime, request)
     return ok(articles.ingest(current.runtime, request.json_body()))
 
 

@@ -4,10 +4,21 @@ It behaves as API Gateway does for what the handlers can see: one request per fu
 of instances per group, so concurrent requests really run concurrently), the CORS settings of the stage (preflights
 answered here without auth, CORS headers on every response, errors included), cookies in ``cookies``, base64 bodies
 for binary and multipart content, every ``Set-Cookie`` written back.
+
+It also plays the two live transports:
+
+- ``GET /notifications`` is streamed as real Server-Sent Events: the handler answers the first events and names the
+  connection it registered; the gateway keeps the response open, forwards the messages put in that connection's
+  inbox, sends a heartbeat every 30 s and ends the stream after 5 minutes.
+- ``/ws`` is a WebSocket API: ``$connect``, ``$disconnect`` and ``$default`` events go to
+  ``functions/notifications/websocket.py``, and ``/ws/@connections/{id}`` is its management API (``POST`` sends,
+  ``DELETE`` closes, an unknown connection is a 410 ``GoneException``), which the push code reaches with boto3 as it
+  reaches API Gateway's.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import importlib.util
 import queue
@@ -25,8 +36,10 @@ from devdevdev.stages import CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MA
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route as StarletteRoute
+from starlette.routing import WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from infra import routes
 
@@ -41,6 +54,9 @@ TEXT_TYPES = (
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 # Lambda refuses synchronous invocations whose payload (the event, with a base64 body) exceeds 6 MB.
 LAMBDA_PAYLOAD_LIMIT = 6 * 1024 * 1024
+LIVE_CONNECTION_HEADER = "x-live-connection"
+SSE_POLL_SECONDS = 0.2
+WEBSOCKET_STAGE = "ws"
 
 
 class LambdaContext:
@@ -183,11 +199,16 @@ class Gateway:
         self.allowed_origins = set(allowed_origins)
         self.stream_pump = stream_pump
         self.pools = {group: InstancePool(group) for group in {r.group for r in routes.ROUTES}}
+        self.sockets: dict[str, WebSocket] = {}
         self.app = Starlette(
             routes=[
+                WebSocketRoute(f"/{WEBSOCKET_STAGE}", self.websocket),
+                StarletteRoute(
+                    f"/{WEBSOCKET_STAGE}/@connections/{{connection_id}}", self.manage, methods=["POST", "DELETE", "GET"]
+                ),
                 StarletteRoute(
                     "/{path:path}", self.dispatch, methods=["GET", "POST", "PATCH", "DELETE", "PUT", "OPTIONS", "HEAD"]
-                )
+                ),
             ]
         )
 
@@ -226,7 +247,102 @@ class Gateway:
                 print(f"stream pump: {error}")
         event = build_event(request, body, route, path_parameters)
         result = await run_in_threadpool(self.pools[route.group].invoke, event)
+        headers = {k.lower(): v for k, v in (result.get("headers") or {}).items()}
+        connection_id = headers.pop(LIVE_CONNECTION_HEADER, None)
+        if connection_id and int(result.get("statusCode", 200)) == 200:
+            result["headers"] = headers
+            return self._cors(request, self._stream(result, str(connection_id)))
         return self._cors(request, to_response(result))
+
+    # Server-Sent Events -----------------------------------------------------------------------------------------
+
+    def _stream(self, result: dict[str, Any], connection_id: str) -> StreamingResponse:
+        from devdevdev.runtime import get_runtime
+        from devdevdev.services import live, notifications
+
+        runtime = get_runtime()
+        settings = runtime.settings
+
+        async def events():
+            try:
+                if result.get("body"):
+                    yield result["body"]
+                started = time.monotonic()
+                beat = started + settings.sse_heartbeat_seconds
+                while (now := time.monotonic()) < started + settings.sse_timeout_seconds:
+                    for data in await run_in_threadpool(notifications.take_live, runtime, connection_id):
+                        yield live.sse_event(data)
+                    if now >= beat:
+                        yield live.heartbeat_event(runtime.clock.now())
+                        beat = now + settings.sse_heartbeat_seconds
+                    await asyncio.sleep(SSE_POLL_SECONDS)
+            finally:
+                notifications.close_connection(runtime, connection_id)
+
+        headers = {k: v for k, v in result["headers"].items() if k != "content-type"}
+        headers["x-accel-buffering"] = "no"
+        return StreamingResponse(events(), media_type="text/event-stream;charset=UTF-8", headers=headers)
+
+    # The WebSocket API ------------------------------------------------------------------------------------------
+
+    def _websocket_event(self, socket: WebSocket, route_key: str, connection_id: str, body: str | None = None):
+        event: dict[str, Any] = {
+            "requestContext": {
+                "routeKey": route_key,
+                "eventType": {"$connect": "CONNECT", "$disconnect": "DISCONNECT"}.get(route_key, "MESSAGE"),
+                "connectionId": connection_id,
+                "domainName": socket.headers.get("host", "127.0.0.1"),
+                "stage": WEBSOCKET_STAGE,
+                "apiId": "local",
+                "requestId": str(uuid.uuid4()),
+                "connectedAt": int(time.time() * 1000),
+            },
+            "isBase64Encoded": False,
+        }
+        if route_key == "$connect":
+            event["headers"] = dict(socket.headers)
+            event["queryStringParameters"] = dict(socket.query_params)
+        if body is not None:
+            event["body"] = body
+        return event
+
+    async def _invoke_websocket(self, event: dict[str, Any]) -> dict[str, Any]:
+        from functions.notifications.websocket import lambda_handler
+
+        return await run_in_threadpool(lambda_handler, event, LambdaContext("notifications-websocket"))
+
+    async def websocket(self, socket: WebSocket) -> None:
+        connection_id = base64.urlsafe_b64encode(uuid.uuid4().bytes[:12]).decode()
+        result = await self._invoke_websocket(self._websocket_event(socket, "$connect", connection_id))
+        status = int(result.get("statusCode", 500))
+        if status != 200:
+            body = result.get("body") or ""
+            await socket.send_denial_response(
+                Response(body, status_code=status, media_type="application/json;charset=UTF-8")
+            )
+            return
+        await socket.accept()
+        self.sockets[connection_id] = socket
+        try:
+            while True:
+                message = await socket.receive_text()
+                await self._invoke_websocket(self._websocket_event(socket, "$default", connection_id, message))
+        except WebSocketDisconnect:
+            pass
+        finally:
+            self.sockets.pop(connection_id, None)
+            await self._invoke_websocket(self._websocket_event(socket, "$disconnect", connection_id))
+
+    async def manage(self, request: Request) -> Response:
+        """The management API of the WebSocket API (what ``PostToConnection`` and ``DeleteConnection`` call)."""
+        socket = self.sockets.get(request.path_params["connection_id"])
+        if socket is None:
+            return Response('{"message":"Gone"}', status_code=410, headers={"x-amzn-ErrorType": "GoneException"})
+        if request.method == "POST":
+            await socket.send_text((await request.body()).decode("utf-8"))
+        elif request.method == "DELETE":
+            await socket.close()
+        return Response(status_code=200)
 
 
 def create_app(allowed_origins: tuple[str, ...], stream_pump: Any = None) -> Starlette:

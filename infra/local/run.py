@@ -5,12 +5,23 @@ Ctrl-C stops everything it started. A busy port is reported, not fought over.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# Where a running `make run` says its services are, for the commands that talk to them (scripts/service_key.py).
+ENDPOINTS_FILE = ROOT / ".local" / "endpoints.json"
+
+
+def write_endpoints(port: int) -> None:
+    names = ("DYNAMODB_ENDPOINT", "S3_ENDPOINT", "SQS_ENDPOINT", "NOTIFICATION_QUEUE_URL", "STAGE")
+    values = {name: os.environ[name] for name in names if name in os.environ}
+    values["API"] = f"http://127.0.0.1:{port}/devdevdev/api/v1"
+    ENDPOINTS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    ENDPOINTS_FILE.write_text(json.dumps(values, indent=2))
 
 
 def main() -> int:
@@ -39,6 +50,12 @@ def main() -> int:
         s3 = services.start_s3(s3_port)
         os.environ["DYNAMODB_ENDPOINT"] = f"http://127.0.0.1:{dynamodb_port}"
         os.environ["S3_ENDPOINT"] = f"http://127.0.0.1:{s3_port}"
+        os.environ["SQS_ENDPOINT"] = os.environ["S3_ENDPOINT"]  # moto's server serves SQS too
+
+        from infra.local.queues import QueuePump, ensure_queue
+
+        os.environ["NOTIFICATION_QUEUE_URL"] = ensure_queue(os.environ["SQS_ENDPOINT"], "devdevdev-notifications")
+        write_endpoints(port)
 
         import uvicorn
         from devdevdev.clock import Clock
@@ -68,15 +85,24 @@ def main() -> int:
         )
         pump.drain()
         pump.run_in_background()
+        jobs = QueuePump(os.environ["SQS_ENDPOINT"], os.environ["NOTIFICATION_QUEUE_URL"], settings.region)
+        jobs.run_in_background()  # the notification worker, as Lambda's SQS event source runs it in AWS
         print(f"Indexed {indexed} article(s) for search.")
         expired = expire_unattached(runtime)  # in AWS the TTL and the bucket's lifecycle rule do this
         if expired:
             print(f"Deleted {expired} expired unattached image upload(s).")
         print(f"devdevdev local stack: http://127.0.0.1:{port}/devdevdev/api/v1  (data in {data_dir}; Ctrl-C stops)")
-        uvicorn.run(create_app(settings.cors_allowed_origins, pump), host="127.0.0.1", port=port, log_level="info")
+        uvicorn.run(
+            create_app(settings.cors_allowed_origins, pump),
+            host="127.0.0.1",
+            port=port,
+            log_level="info",
+            timeout_graceful_shutdown=2,  # open SSE streams would otherwise hold Ctrl-C for up to 5 minutes
+        )
     except KeyboardInterrupt:
         pass
     finally:
+        ENDPOINTS_FILE.unlink(missing_ok=True)
         if s3 is not None:
             s3.stop()
         services.stop(dynamodb)

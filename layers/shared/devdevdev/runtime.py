@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from devdevdev.auth.tokens import TokenService
 from devdevdev.clock import Clock
+from devdevdev.jobs import JobQueue
 from devdevdev.search.keywords import KeywordStore
 from devdevdev.search.port import SearchEngine
 from devdevdev.settings import Settings, get_settings
@@ -19,11 +21,15 @@ from devdevdev.store.dictionary import NicknameDictionary
 from devdevdev.store.ids import IdAllocator
 from devdevdev.store.members import AnonymousMemberRepository, MemberRepository
 from devdevdev.store.models import bind
+from devdevdev.store.notifications import NotificationRepository
 from devdevdev.store.pick_images import PickImageRepository
 from devdevdev.store.picks import PickRepository
 from devdevdev.store.ratelimit import RateLimiter
 from devdevdev.store.services import ServiceRepository
 from devdevdev.store.surveys import SurveyRepository
+
+if TYPE_CHECKING:
+    from devdevdev.services.live import LivePusher
 
 
 @dataclass
@@ -107,6 +113,21 @@ class Runtime:
     @cached_property
     def pick_images(self) -> PickImageRepository:
         return PickImageRepository()
+
+    @cached_property
+    def notifications(self) -> NotificationRepository:
+        return NotificationRepository()
+
+    @cached_property
+    def jobs(self) -> JobQueue:
+        s = self.settings
+        return JobQueue(s.notification_queue_url, s.region, s.sqs_endpoint)
+
+    @cached_property
+    def live(self) -> LivePusher:
+        from devdevdev.services.live import LivePusher
+
+        return LivePusher(self.settings.region)
 
     @cached_property
     def images(self) -> ImageStorage:

@@ -60,6 +60,15 @@ class Settings(BaseModel):
     opensearch_url: str | None = None  # None: the embedded search engine (local stack, tests)
     search_index: str | None = None  # default: the table's name
 
+    # Notifications: the fan-out queue (SQS; moto's locally), and the live channel.
+    notification_queue_url: str | None = None
+    sqs_endpoint: str | None = None  # default: AWS (the local stack points it at moto's server)
+    live_sse_enabled: bool = False  # the local gateway streams GET /notifications; in AWS the live channel is WebSocket
+    sse_timeout_seconds: float = Field(300, gt=0)
+    sse_heartbeat_seconds: float = Field(30, gt=0, le=30)
+    sse_retry_millis: int = Field(30_000, gt=0)  # what a one-shot stream tells EventSource to wait before reconnecting
+    websocket_ttl_seconds: int = Field(2 * 3600 + 600, gt=0)  # API Gateway closes a WebSocket after 2 hours
+
     nickname_change_interval_minutes: int = Field(1440, ge=0)
     auto_approve_picks: bool = False
 
@@ -101,6 +110,7 @@ class Settings(BaseModel):
             "auto_approve_picks": stage.auto_approve_picks,
             "rate_limit_per_minute": stage.rate_limit_per_minute,
             "frontend_url": stage.frontend_url,
+            "live_sse_enabled": stage.name in LOCAL_STAGES,
         }
         plain = {
             "AWS_REGION": "region",
@@ -131,6 +141,11 @@ class Settings(BaseModel):
             "OPENSEARCH_URL": "opensearch_url",
             "SEARCH_INDEX": "search_index",
             "AUTO_APPROVE_PICKS": "auto_approve_picks",
+            "NOTIFICATION_QUEUE_URL": "notification_queue_url",
+            "SQS_ENDPOINT": "sqs_endpoint",
+            "LIVE_SSE_ENABLED": "live_sse_enabled",
+            "SSE_TIMEOUT_SECONDS": "sse_timeout_seconds",
+            "SSE_HEARTBEAT_SECONDS": "sse_heartbeat_seconds",
         }
         for name, field_name in plain.items():
             if env.get(name, "") != "":

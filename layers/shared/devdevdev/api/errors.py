@@ -135,6 +135,10 @@ class Errors:
     NOTIFICATION_TYPE_NOT_FOUND = ErrorSpec(404, "존재하지 않는 알림 타입 입니다.")
     SERVICE_NOT_SUPPORTED = ErrorSpec(404, "지원하는 서비스가 아닙니다.")
     SERVICE_FORBIDDEN = ErrorSpec(403, "접근할 수 없는 권한 입니다.")
+    # Not in the contract: signed crawler requests (docs/decisions.md).
+    SIGNATURE_STALE = ErrorSpec(403, "요청 시각(timestamp)이 서버 시각과 5분 넘게 차이 납니다.")
+    SIGNATURE_REPLAYED = ErrorSpec(403, "이미 처리된 서명 요청입니다.")
+    SIGNATURE_REQUIRED = ErrorSpec(403, "이 서비스는 서명된 요청(timestamp, signature)만 받습니다.")
     NOTIFICATION_COMPANY_ID_REQUIRED = ErrorSpec(400, "회사 아이디는 필수 입니다.")
     NOTIFICATION_ARTICLES_REQUIRED = ErrorSpec(400, "기술 블로그는 필수 입니다.")
     INVALID_INPUT = ErrorSpec(400, "올바른 입력 값이 아닙니다.")

@@ -17,11 +17,13 @@ from devdevdev.api.envelope import slice_page
 from devdevdev.api.errors import Errors, ErrorSpec, bad_request
 from devdevdev.api.timefmt import spaced_datetime
 from devdevdev.masking import mask_email
+from devdevdev.services import notifications
 from devdevdev.services.toggles import toggle
 from devdevdev.store.articles import Article
 from devdevdev.store.comments import ADMIN, AUTHOR, Comment, CommentSort
 from devdevdev.store.keys import PICK_COMMENTS, TECH_COMMENTS
 from devdevdev.store.members import Actor, Member
+from devdevdev.store.notifications import notification_item
 from devdevdev.store.picks import APPROVAL, DELETING, OPTION_TYPES, Pick
 from devdevdev.store.transactions import ConditionFailed, Contended
 
@@ -199,7 +201,19 @@ def write_reply(
     if parent.is_deleted or origin.is_deleted:
         raise kind.deleted_no_reply.error()
     comment_id = runtime.ids.next_id("comment")
+    now = runtime.clock.now()
     post_gone = Errors.PICK_NOT_APPROVED_FOR_REPLY.error() if kind is PICK else Errors.ARTICLE_NOT_FOUND.error()
+    notification = notifications.reply_notification(
+        runtime,
+        parent_member_id=parent.member_id,
+        replier_member_id=actor.member_id,
+        kind=kind.name,
+        post_id=post_id,
+        reply_id=comment_id,
+        parent_id=parent.id,
+        origin_id=origin.id,
+        now=now,
+    )
     _commit(
         lambda: runtime.comments.create(
             kind.name,
@@ -207,12 +221,15 @@ def write_reply(
             comment_id,
             actor=actor,
             contents=contents,
-            now=runtime.clock.now(),
+            now=now,
             origin=origin,
             parent=parent,
+            also=(lambda write: write.save(notification_item(notification))) if notification else None,
         ),
         {1: post_gone, 2: kind.deleted_no_reply.error(), 3: kind.deleted_no_reply.error()},
     )
+    if notification is not None:
+        notifications.announce_reply(runtime, notification)
     return {kind.id_field: comment_id}
 
 

@@ -1,22 +1,67 @@
-"""Server-to-server callers (the crawler): ``service-name`` + ``api-key`` headers checked against stored hashes."""
+"""Server-to-server callers (the crawler).
+
+Two ways to prove who is calling:
+
+- ``service-name`` + ``api-key`` headers: the key is compared in constant time with its stored SHA-256 hash.
+- a signed request, so that no key travels: ``service-name``, ``timestamp`` (epoch seconds) and ``signature`` =
+  hex HMAC-SHA256 of ``timestamp`` followed by the raw body, keyed with the service's signing secret. A timestamp
+  more than 5 minutes from the server's clock is refused, and so is a signature already served (replay). A service
+  can be set to accept only signed requests.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from devdevdev.api.errors import Errors
+from devdevdev.api.request import HttpRequest
 from devdevdev.store.services import Service, ServiceRepository
 
 if TYPE_CHECKING:
     from devdevdev.runtime import Runtime
 
+SIGNATURE_WINDOW = timedelta(minutes=5)
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """The ``signature`` header of a request: hex HMAC-SHA256 of the timestamp followed by the raw body."""
+    return hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + body, hashlib.sha256).hexdigest()
+
 
 def authenticate(runtime: Runtime, service_name: str | None, api_key: str | None) -> Service:
-    """The calling service. Unknown or missing name → 404 ``지원하는 서비스가 아닙니다.``; a wrong or missing key →
-    403 ``접근할 수 없는 권한 입니다.`` (the key is compared with its stored hash in constant time)."""
+    """The calling service by name and api-key. Unknown or missing name → 404 ``지원하는 서비스가 아닙니다.``; a wrong
+    or missing key → 403 ``접근할 수 없는 권한 입니다.``."""
+    service = _service(runtime, service_name)
+    if service.require_signature or not api_key or not ServiceRepository.key_matches(service, api_key.strip()):
+        raise (Errors.SIGNATURE_REQUIRED if service.require_signature else Errors.SERVICE_FORBIDDEN).error()
+    return service
+
+
+def authenticate_request(runtime: Runtime, request: HttpRequest) -> Service:
+    """The calling service of a request: signed when it carries ``signature``, else by its ``api-key``."""
+    signature = (request.header("signature") or "").strip()
+    if not signature:
+        return authenticate(runtime, request.header("service-name"), request.header("api-key"))
+    service = _service(runtime, request.header("service-name"))
+    timestamp = (request.header("timestamp") or "").strip()
+    if not service.signing_secret or not timestamp.isdigit() or len(timestamp) > 12:
+        raise Errors.SERVICE_FORBIDDEN.error()
+    now = runtime.clock.now()
+    if abs(now.timestamp() - int(timestamp)) > SIGNATURE_WINDOW.total_seconds():
+        raise Errors.SIGNATURE_STALE.error()
+    expected = sign(service.signing_secret, timestamp, request.body_bytes)
+    if not hmac.compare_digest(expected, signature.lower()):
+        raise Errors.SERVICE_FORBIDDEN.error()
+    if not runtime.services.first_use_of_signature(service.name, expected, now + 2 * SIGNATURE_WINDOW):
+        raise Errors.SIGNATURE_REPLAYED.error()
+    return service
+
+
+def _service(runtime: Runtime, service_name: str | None) -> Service:
     service = runtime.services.get(service_name.strip()) if service_name and service_name.strip() else None
     if service is None:
         raise Errors.SERVICE_NOT_SUPPORTED.error()
-    if not api_key or not ServiceRepository.key_matches(service, api_key.strip()):
-        raise Errors.SERVICE_FORBIDDEN.error()
     return service

@@ -9,7 +9,7 @@ reply count, the member's comment count, the recommend count and the sort keys t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -223,8 +223,10 @@ class CommentRepository:
         origin: Comment | None = None,
         parent: Comment | None = None,
         voted_option_type: str | None = None,
+        also: Callable[[TransactWrite], None] | None = None,
     ) -> None:
-        """Write a comment (or, with ``origin`` and ``parent``, a reply) with every counter it moves.
+        """Write a comment (or, with ``origin`` and ``parent``, a reply) with every counter it moves, and whatever
+        ``also`` adds to the same transaction (after every operation here, so their indexes stay as documented).
 
         Raises ``ConditionFailed``: operation 1 when the post is gone (or the pick is not APPROVAL), 2 when the
         origin was deleted meanwhile, 3 when the parent was."""
@@ -268,6 +270,8 @@ class CommentRepository:
                     )
             if actor.member_id is not None:
                 _count_on_member(write, actor.member_id, kind, 1)
+            if also is not None:
+                also(write)
 
         commit(build)
 

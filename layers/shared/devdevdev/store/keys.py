@@ -8,6 +8,7 @@ Layout (PK / SK):
 - ``ANONMEMBER#<id>`` / ``PROFILE``              the same anonymous member by its numeric id
 - ``RATE#<client>#<minute>`` / ``RATE``          a rate-limit window (expires through the TTL attribute)
 - ``SERVICE#<name>`` / ``SERVICE``               a server-to-server client (the crawler) and its key hash
+- ``SIGNED#<service>#<signature>`` / ``SIGNED``  a signed request already served (replays refused; TTL)
 - ``COMPANY#<id>`` / ``PROFILE``                 a company; GSI1 ``COMPANIES`` / id lists them id-descending
 - ``ARTICLE#<id>`` / ``ARTICLE``                 a tech article; GSI5 ``ARTICLES`` / id lists them all (reindexing)
 - ``ARTICLE_URL#<url>`` / ``ARTICLE_URL``        uniqueness of an article's URL → its id
@@ -32,6 +33,13 @@ Layout (PK / SK):
       GSI5 ``MEMBER#<id>#COMMENTS#<kind>`` / id    a member's comments that are not deleted (my comments)
 - ``PICK#<id>`` or ``ARTICLE#<id>`` / ``COMMENT_RECOMMEND#<comment>#M<member>``  a member's recommend of a comment
 - ``MEMBER#<id>`` / ``BLAME#<target>``           a member's one blame of a pick, pick comment or tech comment
+- ``MEMBER#<id>`` / ``NOTIFICATION#<id:016d>``   a member's notification (the id orders them, newest last)
+      GSI1 ``MEMBER#<id>#UNREAD`` / id             while unread (the unread count is a COUNT Query of it)
+- ``COMPANY#<id>`` / ``PUBLISHED#<articleId>``   an article already announced, with its notification id
+- ``CONNECTION#<id>`` / ``CONNECTION``          a live connection (WebSocket, or SSE on the local stack), with a TTL
+      GSI1 ``CONNECTED`` / member id               every live connection by member (fan-out finds the connected
+                                                   subscribers of a page of member ids in one Query)
+- ``LIVE#<connection>`` / ``MSG#<n>``            a live message waiting for an SSE connection, with a TTL
 """
 
 from __future__ import annotations
@@ -63,6 +71,10 @@ def rate_window(client: str, minute: int) -> tuple[str, str]:
 
 def service(name: str) -> tuple[str, str]:
     return f"SERVICE#{name}", "SERVICE"
+
+
+def signed_request(service_name: str, signature: str) -> tuple[str, str]:
+    return f"SIGNED#{service_name}#{signature}", "SIGNED"
 
 
 def company(company_id: int) -> tuple[str, str]:
@@ -215,3 +227,36 @@ def member_comments(member_id: int, kind: str) -> str:
 def blame(member_id: int, target: str) -> tuple[str, str]:
     """``target``: ``PICK#<pick>``, ``PICK_COMMENT#<pick>#<comment>`` or ``TECH_COMMENT#<article>#<comment>``."""
     return f"MEMBER#{member_id}", f"BLAME#{target}"
+
+
+def notification(member_id: int, notification_id: int) -> tuple[str, str]:
+    return f"MEMBER#{member_id}", f"NOTIFICATION#{notification_id:016d}"
+
+
+NOTIFICATION_PREFIX = "NOTIFICATION#"
+CONNECTED = "CONNECTED"  # GSI1 partition of every live connection, by member id
+
+
+def member_partition(member_id: int) -> str:
+    return f"MEMBER#{member_id}"
+
+
+def unread_notifications(member_id: int) -> str:
+    """GSI1 partition of a member's unread notifications, by id."""
+    return f"MEMBER#{member_id}#UNREAD"
+
+
+def publication(company_id: int, article_id: int) -> tuple[str, str]:
+    return f"COMPANY#{company_id}", f"PUBLISHED#{article_id}"
+
+
+def connection(connection_id: str) -> tuple[str, str]:
+    return f"CONNECTION#{connection_id}", "CONNECTION"
+
+
+def live_inbox(connection_id: str) -> str:
+    return f"LIVE#{connection_id}"
+
+
+def live_message(connection_id: str, sequence: int) -> tuple[str, str]:
+    return live_inbox(connection_id), f"MSG#{sequence:020d}"

@@ -167,6 +167,12 @@ class ServiceItem(TableModel):
     require_signature = BooleanAttribute(default=False, attr_name="requireSignature")
 
 
+class SignedRequestItem(TableModel):
+    """A signed request already served: a second one with the same signature is a replay."""
+
+    expires_at = TTLAttribute(attr_name=TTL_ATTRIBUTE)
+
+
 class CompanyItem(TableModel):
     company_id = NumberAttribute(attr_name="id")
     name = UnicodeAttribute()
@@ -372,3 +378,45 @@ class KeywordShardItem(TableModel):
     """One hash shard of the auto-complete keywords: a string set grown with ``ADD`` (idempotent, concurrent-safe)."""
 
     keywords = UnicodeSetAttribute(default=set)
+
+
+class NotificationItem(TableModel):
+    """A member's notification. While unread it is in GSI1 ``MEMBER#<id>#UNREAD`` (removed when read)."""
+
+    notification_id = NumberAttribute(attr_name="id")
+    member_id = NumberAttribute(attr_name="memberId")
+    type = UnicodeAttribute()
+    message = UnicodeAttribute()
+    is_read = BooleanAttribute(default=False, attr_name="isRead")
+    company_id = NumberAttribute(null=True, attr_name="companyId")
+    tech_article_id = NumberAttribute(null=True, attr_name="techArticleId")
+    pick_id = NumberAttribute(null=True, attr_name="pickId")
+    comment_id = NumberAttribute(null=True, attr_name="commentId")  # the reply that caused it
+    parent_comment_id = NumberAttribute(null=True, attr_name="parentCommentId")  # the member's own comment
+    origin_comment_id = NumberAttribute(null=True, attr_name="originCommentId")
+    created_at = UTCDateTimeAttribute(attr_name="createdAt")
+
+
+class PublicationItem(TableModel):
+    """An article already announced to its company's subscribers, and the notification id it was given."""
+
+    notification_id = NumberAttribute(attr_name="notificationId")
+    published_at = UTCDateTimeAttribute(attr_name="publishedAt")
+
+
+class ConnectionItem(TableModel):
+    """A live connection of a member: ``websocket`` (API Gateway, with its management endpoint) or ``sse``."""
+
+    connection_id = UnicodeAttribute(attr_name="connectionId")
+    member_id = NumberAttribute(attr_name="memberId")
+    transport = UnicodeAttribute()
+    endpoint = UnicodeAttribute(null=True)
+    connected_at = UTCDateTimeAttribute(attr_name="connectedAt")
+    expires_at = TTLAttribute(attr_name=TTL_ATTRIBUTE)
+
+
+class LiveMessageItem(TableModel):
+    """A live message waiting for an SSE connection to take it."""
+
+    payload = UnicodeAttribute()
+    expires_at = TTLAttribute(attr_name=TTL_ATTRIBUTE)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
+from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, PutError
 
 from devdevdev.store import keys
-from devdevdev.store.models import ServiceItem
+from devdevdev.store.errors import is_condition_failure
+from devdevdev.store.models import ServiceItem, SignedRequestItem
 
 
 @dataclass(frozen=True)
@@ -50,3 +52,16 @@ class ServiceRepository:
     def key_matches(service: Service, api_key: str) -> bool:
         """Whether ``api_key`` is the service's key, compared in constant time."""
         return hmac.compare_digest(service.api_key_hash, api_key_hash(api_key))
+
+    @staticmethod
+    def first_use_of_signature(name: str, signature: str, expires_at: datetime) -> bool:
+        """Remember a signed request (until ``expires_at``); False when it was already served: a replay."""
+        try:
+            SignedRequestItem(*keys.signed_request(name, signature), expires_at=expires_at).save(
+                condition=SignedRequestItem.pk.does_not_exist()
+            )
+        except PutError as error:
+            if is_condition_failure(error):
+                return False
+            raise
+        return True

@@ -1,0 +1,63 @@
+"""The WebSocket API's routes: the live channel in AWS.
+
+- ``$connect``: the access token comes as the ``token`` query parameter (browsers cannot set headers on a
+  WebSocket); a member's connection is stored with a TTL, and the unread greeting is queued. Anything else is
+  refused with the contract's JSON error and status, and no connection is made.
+- ``$disconnect``: the connection is forgotten.
+- ``$default``: messages from the client are not used; they are acknowledged and ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from devdevdev.api.app import JSON
+from devdevdev.api.envelope import failure, to_json
+from devdevdev.api.errors import ApiError, Errors
+from devdevdev.runtime import get_runtime
+from devdevdev.services import notifications
+from devdevdev.settings import LOCAL_STAGES
+
+logger = Logger(service="devdevdev")
+
+
+def _result(status: int, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    result: dict[str, Any] = {"statusCode": status}
+    if body is not None:
+        result.update({"headers": {"Content-Type": JSON}, "body": to_json(body)})
+    return result
+
+
+def management_endpoint(context: dict[str, Any], local: bool) -> str:
+    """Where the management API of this connection's API is: ``https://{domain}/{stage}`` (plain HTTP on the local
+    gateway)."""
+    scheme = "http" if local else "https"
+    return f"{scheme}://{context['domainName']}/{context['stage']}"
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    runtime = get_runtime()
+    request_context = event.get("requestContext") or {}
+    route = request_context.get("routeKey")
+    connection_id = request_context.get("connectionId")
+    try:
+        if route == "$connect":
+            token = ((event.get("queryStringParameters") or {}).get("token") or "").strip()
+            if not token:
+                raise Errors.ANONYMOUS_NOT_ALLOWED.error()
+            claims = runtime.tokens.verify(token)
+            member_id = runtime.members.member_id_for_login(claims.social_type, claims.email)
+            if member_id is None:
+                raise Errors.MEMBER_NOT_FOUND.error()
+            endpoint = management_endpoint(request_context, runtime.settings.stage in LOCAL_STAGES)
+            notifications.open_websocket(runtime, member_id, connection_id, endpoint)
+        elif route == "$disconnect":
+            notifications.close_connection(runtime, connection_id)
+        return _result(200)
+    except ApiError as error:
+        return _result(error.status, failure(error.message, error.spec.code))
+    except Exception:
+        logger.exception("websocket route failed", extra={"route": route})
+        error = Errors.TEMPORARY_FAILURE.error()
+        return _result(error.status, failure(error.message, error.spec.code))
