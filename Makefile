@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup prereqs lint format unit import
+.PHONY: run test setup prereqs lint format unit import service-key bench
 
 prereqs:
 	@PYTHON=$(PYTHON) scripts/check-prereqs.sh
@@ -36,6 +36,15 @@ test: setup
 import: setup
 	@test -n "$(FILE)" || (echo "usage: make import FILE=articles.jsonl" >&2; exit 2)
 	$(PY) scripts/import_articles.py "$(FILE)"
+
+## Create or replace a crawler's key and print it once: make service-key NAME=devdevdev-crawler [SIGNED=1] [ONLY_SIGNED=1]
+service-key: setup
+	@test -n "$(NAME)" || (echo "usage: make service-key NAME=<service-name> [SIGNED=1] [ONLY_SIGNED=1]" >&2; exit 2)
+	@$(PY) scripts/service_key.py "$(NAME)" $(if $(SIGNED),--signed) $(if $(ONLY_SIGNED),--only-signed)
+
+## Benchmarks on the embedded local stack (bench/README.md): make bench [BENCH=notifications]
+bench: setup
+	$(PY) -m bench $(BENCH)
 
 unit: setup
 	$(PY) -m pytest tests/unit

@@ -1,8 +1,9 @@
 """The CDK app: ``cdk synth`` / ``cdk deploy`` (stage from ``-c stage=dev|prod``).
 
-This first version wires the foundation: the table from the shared key schema, one function per group of the route
-table behind an HTTP API with the stage's CORS. The full system (layer with pinned dependencies, WebSocket API,
-OpenSearch, queues, Step Functions, secrets, cdk-nag) grows in issue 8.
+It wires the table from the shared key schema, one function per group of the route table behind an HTTP API with
+the stage's CORS, the image bucket and its CDN, OpenSearch and the article indexer, and the notification queue
+(with its dead-letter queue and worker) and WebSocket API. The rest of the system (a layer with the pinned
+dependencies, Step Functions, secrets, cdk-nag) grows in issue 8.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_opensearchservice as opensearch
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 from devdevdev.stages import CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE_SECONDS, Stage, stage
 from devdevdev.storage.images import ATTACHED_TAG
@@ -80,6 +82,7 @@ class ApiStack(cdk.Stack):
                 max_age=cdk.Duration.seconds(CORS_MAX_AGE_SECONDS),
             ),
         )
+        notifications = self._notification_queue()
         functions: dict[str, lambda_.Function] = {}
         for group in sorted({r.group for r in routes.ROUTES}):
             function = lambda_.Function(
@@ -104,12 +107,16 @@ class ApiStack(cdk.Stack):
                 function.add_to_role_policy(
                     iam.PolicyStatement(actions=["s3:PutObjectTagging"], resources=[images.bucket.arn_for_objects("*")])
                 )
+            if group in ("notifications", "comments"):  # publishes and reply live messages are queued
+                notifications.grant_send_messages(function)
+                function.add_environment("NOTIFICATION_QUEUE_URL", notifications.queue_url)
             if group in ("articles", "mypage"):
                 function.add_environment("OPENSEARCH_URL", f"https://{search.domain_endpoint}")
                 function.add_environment("SEARCH_INDEX", "articles")
                 search.grant_read_write(function)
             functions[group] = function
         self._indexer(config, table, layer, search)
+        websocket_url = self._live_channel(config, table, layer, notifications)
         for route in routes.ROUTES:
             api.add_routes(
                 path=route.path,
@@ -119,7 +126,73 @@ class ApiStack(cdk.Stack):
                 ),
             )
         cdk.CfnOutput(self, "ApiUrl", value=api.api_endpoint)
+        cdk.CfnOutput(self, "WebSocketUrl", value=websocket_url)
         cdk.CfnOutput(self, "ImagesUrl", value=f"https://{images.cdn.distribution_domain_name}")
+
+    def _notification_queue(self) -> sqs.Queue:
+        """The fan-out jobs, with a dead-letter queue after 5 failed receives (kept 14 days for inspection)."""
+        dead_letters = sqs.Queue(
+            self,
+            "NotificationDeadLetters",
+            retention_period=cdk.Duration.days(14),
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+        )
+        return sqs.Queue(
+            self,
+            "NotificationQueue",
+            visibility_timeout=cdk.Duration.seconds(6 * 120),  # six times the worker's timeout, as AWS advises
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            dead_letter_queue=sqs.DeadLetterQueue(queue=dead_letters, max_receive_count=5),
+        )
+
+    def _live_channel(
+        self, config: Stage, table: dynamodb.TableV2, layer: lambda_.LayerVersion, queue: sqs.Queue
+    ) -> str:
+        """The WebSocket API ($connect, $disconnect, $default) and the queue's worker, which pushes to its
+        connections; the URL the web client connects to."""
+        environment = {"STAGE": config.name, "TABLE_NAME": table.table_name, "NOTIFICATION_QUEUE_URL": queue.queue_url}
+
+        def function(name: str, handler: str, timeout: int) -> lambda_.Function:
+            created = lambda_.Function(
+                self,
+                name,
+                runtime=lambda_.Runtime.PYTHON_3_12,
+                architecture=lambda_.Architecture.ARM_64,
+                handler=handler,
+                code=lambda_.Code.from_asset("functions/notifications"),
+                layers=[layer],
+                memory_size=512,
+                timeout=cdk.Duration.seconds(timeout),
+                environment=environment,
+            )
+            table.grant_read_write_data(created)
+            queue.grant_send_messages(created)
+            return created
+
+        sockets = function("WebSocketFunction", "websocket.lambda_handler", 10)
+        worker = function("NotificationWorkerFunction", "worker.lambda_handler", 120)
+        worker.add_event_source(
+            sources.SqsEventSource(
+                queue, batch_size=10, max_batching_window=cdk.Duration.seconds(0), report_batch_item_failures=True
+            )
+        )
+        integration = integrations.WebSocketLambdaIntegration
+        api = apigw.WebSocketApi(
+            self,
+            "WebSocketApi",
+            connect_route_options=apigw.WebSocketRouteOptions(integration=integration("ConnectIntegration", sockets)),
+            disconnect_route_options=apigw.WebSocketRouteOptions(
+                integration=integration("DisconnectIntegration", sockets)
+            ),
+            default_route_options=apigw.WebSocketRouteOptions(integration=integration("DefaultIntegration", sockets)),
+        )
+        live_stage = apigw.WebSocketStage(
+            self, "WebSocketStage", web_socket_api=api, stage_name="live", auto_deploy=True
+        )
+        api.grant_manage_connections(worker)
+        return live_stage.url
 
     def _search(self, config: Stage) -> opensearch.Domain:
         """The article search domain (OpenSearch 2.x, whose managed service bundles the nori Korean analyzer)."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # Where a running `make run` says its services are, for the commands that talk to them (scripts/service_key.py).
-ENDPOINTS_FILE = ROOT / ".local" / "endpoints.json"
+ENDPOINTS_FILE = Path(os.environ.get("LOCAL_ENDPOINTS_FILE", ROOT / ".local" / "endpoints.json"))
 
 
 def write_endpoints(port: int) -> None:

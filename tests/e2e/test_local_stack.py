@@ -285,3 +285,79 @@ def test_a_new_user_discusses_a_pick_and_an_article(tmp_path):
         ]
     finally:
         stop(stack)
+
+
+def test_a_member_hears_of_new_articles_on_the_stream_and_the_socket(tmp_path):
+    """Issue 6 as a new user tries it: a crawler key made with `make service-key`, a subscription, the SSE stream and
+    a WebSocket open, three articles published, the message within a second, unread 3, read-all 0, and publishing the
+    same articles again adds nothing."""
+    import httpx
+    from websockets.sync.client import connect
+
+    from tests.integration.test_live_channel import EventReader
+
+    port = free_port()
+    endpoints = tmp_path / "endpoints.json"
+    os.environ["LOCAL_ENDPOINTS_FILE"] = str(endpoints)
+    try:
+        stack = start(port, tmp_path / "ddb")
+    finally:
+        del os.environ["LOCAL_ENDPOINTS_FILE"]
+    try:
+        # The crawler's operator makes a key; it is printed once
+        made = subprocess.run(
+            [sys.executable, "scripts/service_key.py", "news-crawler"],
+            cwd=ROOT,
+            env=dict(os.environ, LOCAL_ENDPOINTS_FILE=str(endpoints), PYTHONPATH=f"{ROOT / 'layers/shared'}:{ROOT}"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert made.returncode == 0, made.stderr
+        printed = dict(line.split(":", 1) for line in made.stdout.splitlines())
+        crawler = {"service-name": printed["service-name"].strip(), "api-key": printed["api-key"].strip()}
+        api = httpx.Client(base_url=f"http://127.0.0.1:{port}{BASE}", timeout=10)
+        member = {"Authorization": f"Bearer {api.get('/token/test/user').json()['data']['accessToken']}"}
+        assert api.post("/subscriptions", headers=member, json={"companyId": 4}).status_code == 200
+        # (the demo threads already replied to this member: start from nothing unread)
+        assert api.patch("/notifications/read-all", headers=member).json() == {"resultType": "SUCCESS"}
+        stream = EventReader(f"http://127.0.0.1:{port}{BASE}/notifications", member)
+        assert stream.status == 200
+        token = member["Authorization"].removeprefix("Bearer ")
+        with connect(f"ws://127.0.0.1:{port}/ws?token={token}", open_timeout=5) as socket:
+            new = api.post(
+                "/articles",
+                headers=crawler,
+                json={
+                    "techArticles": [
+                        {
+                            "companyId": 4,
+                            "title": "토스의 새 글",
+                            "contents": "내용",
+                            "author": "토스 개발자",
+                            "regDate": "2025-04-01",
+                            "techArticleUrl": "https://toss.tech/posts/new",
+                        }
+                    ]
+                },
+            ).json()["data"]["techArticles"][0]["id"]
+            body = {"companyId": 4, "techArticles": [{"id": 7}, {"id": 8}, {"id": new}]}
+            started = time.monotonic()
+            assert api.post("/notifications/SUBSCRIPTION", headers=crawler, json=body).json() == {
+                "resultType": "SUCCESS"
+            }
+            assert stream.next_data(1.0)["message"] == "토스에서 새로운 기슬블로그 3개가 올라왔어요!"
+            assert time.monotonic() - started < 1.0
+            assert json.loads(socket.recv(timeout=2))["message"] == "토스에서 새로운 기슬블로그 3개가 올라왔어요!"
+        assert api.get("/notifications/unread-count", headers=member).json() == {"resultType": "SUCCESS", "data": 3}
+        popup = api.get("/notifications/popup?size=3", headers=member).json()["data"]
+        assert [i["techArticleId"] for i in popup["content"]] == [new, 8, 7]
+        assert api.patch("/notifications/read-all", headers=member).json() == {"resultType": "SUCCESS"}
+        assert api.get("/notifications/unread-count", headers=member).json()["data"] == 0
+        assert api.post("/notifications/SUBSCRIPTION", headers=crawler, json=body).status_code == 200
+        time.sleep(1.5)
+        assert api.get("/notifications/unread-count", headers=member).json()["data"] == 0
+        page = api.get("/notifications/page", headers=member).json()["data"]["content"]
+        assert [i["techArticle"]["id"] for i in page if i["type"] == "SUBSCRIPTION"] == [new, 8, 7]
+    finally:
+        stop(stack)

@@ -13,10 +13,53 @@ def template() -> Template:
     return Template.from_stack(ApiStack(app, "test", stage("prod")))
 
 
+def _http_api_id(synthesized: Template) -> str:
+    (api_id,) = [
+        name
+        for name, api in synthesized.find_resources("AWS::ApiGatewayV2::Api").items()
+        if api["Properties"]["ProtocolType"] == "HTTP"
+    ]
+    return api_id
+
+
 def test_every_route_of_the_table_is_on_the_http_api():
     synthesized = template()
-    keys = {r["Properties"]["RouteKey"] for r in synthesized.find_resources("AWS::ApiGatewayV2::Route").values()}
+    http_api = _http_api_id(synthesized)
+    keys = {
+        r["Properties"]["RouteKey"]
+        for r in synthesized.find_resources("AWS::ApiGatewayV2::Route").values()
+        if r["Properties"]["ApiId"] == {"Ref": http_api}
+    }
     assert keys == {route.route_key for route in routes.ROUTES}
+
+
+def test_the_live_channel_has_its_websocket_routes_queue_dead_letters_and_worker():
+    synthesized = template()
+    websocket_keys = {
+        r["Properties"]["RouteKey"]
+        for r in synthesized.find_resources("AWS::ApiGatewayV2::Route").values()
+        if r["Properties"]["ApiId"] != {"Ref": _http_api_id(synthesized)}
+    }
+    assert websocket_keys == {"$connect", "$disconnect", "$default"}
+    synthesized.has_resource_properties(
+        "AWS::SQS::Queue",
+        {"RedrivePolicy": Match.object_like({"maxReceiveCount": 5}), "VisibilityTimeout": 720},
+    )
+    synthesized.has_resource_properties(
+        "AWS::Lambda::EventSourceMapping",
+        {"BatchSize": 10, "FunctionResponseTypes": ["ReportBatchItemFailures"]},
+    )
+    synthesized.has_resource_properties("AWS::Lambda::Function", {"Handler": "worker.lambda_handler"})
+    synthesized.has_resource_properties("AWS::Lambda::Function", {"Handler": "websocket.lambda_handler"})
+    synthesized.has_output("WebSocketUrl", {})
+    policies = synthesized.find_resources("AWS::IAM::Policy")
+    manage = [
+        p
+        for p in policies.values()
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+        if s["Action"] == "execute-api:ManageConnections"
+    ]
+    assert len(manage) == 1  # only the worker pushes to connections
 
 
 def test_table_is_on_demand_with_stream_ttl_and_protection_in_prod():

@@ -478,3 +478,44 @@ def test_a_reply_on_a_pick_notifies_but_not_oneself_nor_guests(client, seeded, u
     before = seeded.ids.next_id("notification")
     client.post(f"{BASE}/picks/1/comments/{guest_comment}/{guest_comment}", headers=user, json={"contents": "네"})
     assert seeded.ids.next_id("notification") == before + 1
+
+
+# Tools --------------------------------------------------------------------------------------------------------------
+
+
+def test_the_key_command_prints_a_key_once_and_it_publishes(client, seeded, settings_env, user):
+    import hashlib
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, **settings_env, "PYTHONPATH": f"{root / 'layers/shared'}:{root}"}
+    done = subprocess.run(
+        [sys.executable, "scripts/service_key.py", "news-crawler", "--signed"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    printed = {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in done.stdout.splitlines())}
+    assert set(printed) == {"service-name", "api-key", "signing secret"}
+    assert "Shown once" in done.stderr
+    stored = seeded.services.get("news-crawler")
+    assert stored.api_key_hash == hashlib.sha256(printed["api-key"].encode()).hexdigest()
+    assert (stored.signing_secret, stored.require_signature) == (printed["signing secret"], False)
+    subscribe(client, user)
+    response = publish(client, headers={"service-name": "news-crawler", "api-key": printed["api-key"]})
+    assert response.json() == {"resultType": "SUCCESS"}
+
+
+def test_the_fan_out_benchmark_runs_and_counts_one_write_per_notification():
+    from bench.notifications import run
+
+    result = run(subscribers=120, article_count=2)
+    assert (result["notifications"], result["connected"], result["live_messages"]) == (240, 2, 2)
+    assert result["item_writes_per_notification"] == 1.0
+    assert result["writes_by_kind"] == {"PUBLISHED": 2, "NOTIFICATION": 240, "LIVE": 2}

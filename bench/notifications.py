@@ -1,0 +1,205 @@
+"""Publishing to 10,000 subscribers: the time from the crawler's request to the last notification written, and what
+DynamoDB did for each notification.
+
+It runs on a stack of its own (DynamoDB Local in memory, moto's SQS), through the real code: the publish service
+(claims, queued job), then the worker draining the queue as Lambda's event source would (the first page of 1,000
+subscribers inside the publish job, the other nine as delivery jobs), with 1% of the subscribers connected (SSE
+inboxes), so the live push is measured too. Requests are counted at PynamoDB's connection.
+
+    make bench BENCH=notifications            SUBSCRIBERS=10000 ARTICLES=3 by default (environment variables)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _kind(item: dict[str, Any]) -> str:
+    """An item's kind: its sort key's prefix (``NOTIFICATION``), or its partition's for the SSE inboxes (``LIVE``)."""
+    pk, sk = item["PK"]["S"], item["SK"]["S"]
+    return "LIVE" if pk.startswith("LIVE#") else sk.split("#", 1)[0]
+
+
+class RequestCounter:
+    """Counts DynamoDB requests by operation, and the items written by kind of item."""
+
+    def __init__(self) -> None:
+        self.requests: Counter[str] = Counter()
+        self.written: Counter[str] = Counter()
+        self.keys_read = 0
+
+    def install(self) -> Callable[[], None]:
+        """Start counting; returns the function that stops it."""
+        from pynamodb.connection.base import Connection
+
+        original = Connection._make_api_call
+        counter = self
+
+        def counted(connection: Any, operation: str, kwargs: dict) -> dict:
+            counter.requests[operation] += 1
+            if operation == "BatchWriteItem":
+                for requests in kwargs["RequestItems"].values():
+                    for request in requests:
+                        if "PutRequest" in request:
+                            counter.written[_kind(request["PutRequest"]["Item"])] += 1
+            elif operation == "PutItem":
+                counter.written[_kind(kwargs["Item"])] += 1
+            elif operation == "BatchGetItem":
+                counter.keys_read += sum(len(v["Keys"]) for v in kwargs["RequestItems"].values())
+            return original(connection, operation, kwargs)
+
+        Connection._make_api_call = counted  # type: ignore[method-assign]
+
+        def uninstall() -> None:
+            Connection._make_api_call = original  # type: ignore[method-assign]
+
+        return uninstall
+
+
+def _subscribe_all(runtime: Any, company_id: int, member_ids: range, now: datetime) -> None:
+    """Subscriptions written straight in batches (the bench measures the fan-out, not 10,000 subscribe calls)."""
+    from devdevdev.store import keys
+    from devdevdev.store.models import SubscriptionItem
+
+    with SubscriptionItem.batch_write() as batch:
+        for member_id in member_ids:
+            batch.save(
+                SubscriptionItem(
+                    *keys.subscription(member_id, company_id),
+                    subscription_id=member_id,
+                    member_id=member_id,
+                    company_id=company_id,
+                    created_at=now,
+                    gsi1pk=keys.member_subscriptions(member_id),
+                    gsi1sk=company_id,
+                    gsi2pk=keys.company_subscribers(company_id),
+                    gsi2sk=member_id,
+                )
+            )
+
+
+def run(subscribers: int, article_count: int, connected_share: float = 0.01) -> dict[str, Any]:
+    from infra.local import services
+    from infra.local.queues import QueuePump, ensure_queue
+
+    os.environ.update(services.LOCAL_CREDENTIALS)
+    dynamodb_port, moto_port = services.free_port(), services.free_port()
+    dynamodb = services.start_dynamodb(dynamodb_port)
+    moto = services.start_s3(moto_port)
+    try:
+        endpoint, moto_endpoint = f"http://127.0.0.1:{dynamodb_port}", f"http://127.0.0.1:{moto_port}"
+        table = f"bench-{uuid.uuid4().hex[:8]}"
+        env = {
+            "STAGE": "test",
+            "TABLE_NAME": table,
+            "DYNAMODB_ENDPOINT": endpoint,
+            "SQS_ENDPOINT": moto_endpoint,
+            "NOTIFICATION_QUEUE_URL": ensure_queue(moto_endpoint, f"{table}-notifications"),
+        }
+        from devdevdev.clock import Clock
+        from devdevdev.runtime import Runtime, use_runtime
+        from devdevdev.services import notifications
+        from devdevdev.settings import Settings
+        from devdevdev.store.articles import ArticleDraft
+        from devdevdev.store.notifications import Connection
+        from devdevdev.store.schema import ensure_table
+
+        from infra.local.seed import seed
+
+        settings = Settings.from_env(env)
+        ensure_table(services.dynamodb_client(endpoint), table)
+        runtime = Runtime(settings, Clock())
+        use_runtime(runtime)
+        seed(runtime)
+        now = runtime.clock.now()
+        first_member = 1_000_000
+        members = range(first_member, first_member + subscribers)
+        _subscribe_all(runtime, 1, members, now)
+        article_ids = []
+        for n in range(article_count):
+            article_id = runtime.ids.next_id("article")
+            draft = ArticleDraft(
+                company_id=1,
+                title=f"벤치마크 글 {n}",
+                contents="내용",
+                author="벤치",
+                reg_date="2026-01-01",
+                tech_article_url=f"https://bench.example.com/{n}",
+                thumbnail_url=None,
+            )
+            runtime.articles.insert(article_id, draft, now)
+            article_ids.append(article_id)
+        connected = members[:: max(int(1 / connected_share), 1)]
+        for member_id in connected:
+            runtime.notifications.connect(
+                Connection(f"bench-{member_id}", member_id, "sse"), now, timedelta(minutes=10)
+            )
+
+        counter = RequestCounter()
+        pump = QueuePump(moto_endpoint, env["NOTIFICATION_QUEUE_URL"], settings.region)
+        uninstall = counter.install()
+        try:
+            started = time.perf_counter()
+            notifications.publish(
+                runtime, "SUBSCRIPTION", {"companyId": 1, "techArticles": [{"id": i} for i in article_ids]}
+            )
+            answered = time.perf_counter()
+            jobs = pump.drain()
+            finished = time.perf_counter()
+        finally:
+            uninstall()
+
+        expected = subscribers * article_count
+        written = sum(runtime.notifications.unread_count(m) for m in (members[0], members[-1]))
+        assert written == 2 * article_count, "the fan-out did not reach every subscriber"
+        result = {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "subscribers": subscribers,
+            "articles": article_count,
+            "notifications": expected,
+            "connected": len(connected),
+            "publish_answered_ms": round((answered - started) * 1000, 1),
+            "fan_out_seconds": round(finished - started, 2),
+            "notifications_per_second": round(expected / (finished - started)),
+            "worker_jobs": jobs,
+            "requests": dict(counter.requests),
+            "item_writes_per_notification": round(counter.written["NOTIFICATION"] / expected, 3),
+            "write_units_per_notification": 2,  # one item under 1 KB, plus its copy in the unread index (GSI1)
+            "batch_get_keys_per_notification": round(counter.keys_read / expected, 3),
+            "live_messages": counter.written["LIVE"],
+            "writes_by_kind": dict(counter.written),
+        }
+        return result
+    finally:
+        from devdevdev.runtime import use_runtime
+
+        use_runtime(None)
+        moto.stop()
+        services.stop(dynamodb)
+
+
+def main() -> None:
+    subscribers = int(os.environ.get("SUBSCRIBERS", "10000"))
+    article_count = int(os.environ.get("ARTICLES", "3"))
+    result = run(subscribers, article_count)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "notifications.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(
+        f"Published {article_count} article(s) to {subscribers:,} subscribers: "
+        f"answered in {result['publish_answered_ms']} ms, "
+        f"{result['notifications']:,} notifications written in {result['fan_out_seconds']} s "
+        f"({result['notifications_per_second']:,}/s) by {result['worker_jobs']} worker jobs; "
+        f"{result['item_writes_per_notification']} item writes and {result['write_units_per_notification']} write "
+        f"units per notification; {result['live_messages']} live messages."
+    )
+    print(json.dumps(result["requests"], sort_keys=True))
