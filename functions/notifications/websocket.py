@@ -57,7 +57,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return _result(200)
     except ApiError as error:
         return _result(error.status, failure(error.message, error.spec.code))
-    except Exception:
-        logger.exception("websocket route failed", extra={"route": route})
+    except Exception as error:  # noqa: BLE001 (nothing escapes: API Gateway would answer a bare 500)
+        logger.exception("websocket route failed", extra={"route": route, "error": type(error).__name__})
         error = Errors.TEMPORARY_FAILURE.error()
         return _result(error.status, failure(error.message, error.spec.code))

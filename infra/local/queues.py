@@ -86,8 +86,12 @@ class QueuePump:
             ).get("Messages", [])
             if not messages:
                 return 0
-            result = self._handler(self._event(messages), None) or {}
-            failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+            try:
+                result = self._handler(self._event(messages), None) or {}
+                failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+            except Exception as error:  # noqa: BLE001 (as in AWS: an invocation that raises fails its whole batch)
+                print(f"queue pump: the worker failed its batch: {error}")
+                failed = {m["MessageId"] for m in messages}
             done = [m for m in messages if m["MessageId"] not in failed]
             if done:
                 self._client.delete_message_batch(

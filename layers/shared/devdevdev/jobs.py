@@ -12,12 +12,21 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 
 SEND_BATCH = 10  # SQS's SendMessageBatch limit
 
 
 class QueueNotConfigured(RuntimeError):
     """No NOTIFICATION_QUEUE_URL in this function's settings."""
+
+
+class QueueRefused(RuntimeError):
+    """SQS did not take some of the jobs of a batch."""
+
+
+# What sending a job can raise.
+QUEUE_ERRORS = (BotoCoreError, ClientError, QueueNotConfigured, QueueRefused)
 
 
 class JobQueue:
@@ -47,4 +56,4 @@ class JobQueue:
                 Entries=[{"Id": str(i), "MessageBody": json.dumps(job)} for i, job in enumerate(chunk)],
             )
             if response.get("Failed"):
-                raise RuntimeError(f"SQS refused {len(response['Failed'])} job(s): {response['Failed'][0]}")
+                raise QueueRefused(f"SQS refused {len(response['Failed'])} job(s): {response['Failed'][0]}")

@@ -18,6 +18,7 @@ from aws_lambda_powertools import Logger
 from devdevdev.api.envelope import slice_page
 from devdevdev.api.errors import Errors, bad_request
 from devdevdev.api.timefmt import local_datetime
+from devdevdev.jobs import QUEUE_ERRORS
 from devdevdev.services import live
 from devdevdev.services.articles import main_item
 from devdevdev.store.notifications import COMMENT_AND_REPLY, SUBSCRIPTION, TYPES, Connection, Notification
@@ -112,7 +113,7 @@ def publish(runtime: Runtime, channel: str, body: dict[str, Any]) -> None:
     }
     try:
         runtime.jobs.send(job)
-    except Exception:
+    except QUEUE_ERRORS:
         logger.exception("notification job not queued")
         for article_id, notification_id in claimed:
             runtime.notifications.release_publication(company_id, article_id, notification_id)
@@ -233,7 +234,7 @@ def announce_reply(runtime: Runtime, notification: Notification) -> None:
     """Queue the live message of a reply notification (best effort: the notification itself is already stored)."""
     try:
         runtime.jobs.send({"kind": "live", "memberIds": [notification.member_id], "message": notification.message})
-    except Exception:  # noqa: BLE001 (the stored notification is what matters; the live message is a courtesy)
+    except QUEUE_ERRORS:  # the stored notification is what matters; the live message is a courtesy
         logger.exception("reply live message not queued")
 
 
@@ -344,7 +345,7 @@ def open_websocket(runtime: Runtime, member_id: int, connection_id: str, endpoin
     )
     try:
         runtime.jobs.send({"kind": "greet", "connectionId": connection_id}, delay_seconds=GREETING_DELAY_SECONDS)
-    except Exception:  # noqa: BLE001 (the connection works without its greeting)
+    except QUEUE_ERRORS:  # the connection works without its greeting
         logger.exception("greeting not queued")
 
 

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 
 from devdevdev.store import keys
 from devdevdev.store.errors import is_condition_failure
@@ -132,8 +132,9 @@ class NotificationRepository:
             PublicationItem(*keys.publication(company_id, article_id)).delete(
                 condition=PublicationItem.notification_id == notification_id
             )
-        except Exception:  # noqa: BLE001 (best effort: the claim stays, the article stays announced-without-fan-out)
-            return
+        except DeleteError as error:
+            if not is_condition_failure(error):  # a claim that is not this request's own stays
+                raise
 
     # Notifications ------------------------------------------------------------------------------------------------
 
