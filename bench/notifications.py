@@ -68,24 +68,12 @@ class RequestCounter:
 
 def _subscribe_all(runtime: Any, company_id: int, member_ids: range, now: datetime) -> None:
     """Subscriptions written straight in batches (the bench measures the fan-out, not 10,000 subscribe calls)."""
-    from devdevdev.store import keys
+    from devdevdev.store.companies import subscription_item
     from devdevdev.store.models import SubscriptionItem
 
     with SubscriptionItem.batch_write() as batch:
         for member_id in member_ids:
-            batch.save(
-                SubscriptionItem(
-                    *keys.subscription(member_id, company_id),
-                    subscription_id=member_id,
-                    member_id=member_id,
-                    company_id=company_id,
-                    created_at=now,
-                    gsi1pk=keys.member_subscriptions(member_id),
-                    gsi1sk=company_id,
-                    gsi2pk=keys.company_subscribers(company_id),
-                    gsi2sk=member_id,
-                )
-            )
+            batch.save(subscription_item(member_id, company_id, member_id, now))
 
 
 def run(subscribers: int, article_count: int, connected_share: float = 0.01) -> dict[str, Any]:

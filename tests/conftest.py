@@ -126,6 +126,21 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+# The keys of a SliceCustom (a Slice with totalElements), in the contract's order.
+SLICE_WITH_TOTAL_KEYS = [
+    "content",
+    "pageable",
+    "totalElements",
+    "size",
+    "number",
+    "sort",
+    "first",
+    "last",
+    "numberOfElements",
+    "empty",
+]
+
+
 def fail(message: str, code: int) -> dict:
     return {"resultType": "FAIL", "message": message, "errorCode": code}
 

@@ -17,7 +17,7 @@ from devdevdev.store.models import BlameItem, CommentItem, MemberItem, PickItem
 from pynamodb.exceptions import DoesNotExist
 
 from infra.local.seed import ARTICLES, PICKS
-from tests.conftest import BASE, bearer, fail, new_member, tokens
+from tests.conftest import BASE, SLICE_WITH_TOTAL_KEYS, bearer, fail, new_member, tokens
 
 pytestmark = pytest.mark.integration
 
@@ -597,18 +597,7 @@ def test_items_are_the_contract_shape(clocked):
         "pickOptionType",
     ]
     assert all(list(item) == keys_in_order for item in page["content"])
-    assert list(page) == [
-        "content",
-        "pageable",
-        "totalElements",
-        "size",
-        "number",
-        "sort",
-        "first",
-        "last",
-        "numberOfElements",
-        "empty",
-    ]
+    assert list(page) == SLICE_WITH_TOTAL_KEYS
 
 
 def test_pick_options_show_only_on_public_comments(client, user, admin):

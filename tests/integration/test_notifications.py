@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.conftest import BASE, NOW, bearer, fail, new_member, run_jobs, tokens
+from tests.conftest import BASE, NOW, SLICE_WITH_TOTAL_KEYS, bearer, fail, new_member, run_jobs, tokens
 
 pytestmark = pytest.mark.integration
 
@@ -316,18 +316,7 @@ def test_page_items_carry_the_article_and_the_unread_total(client, seeded, user)
     response = client.get(f"{BASE}/notifications/page?size=1", headers=user)
     assert response.status_code == 200
     data = response.json()["data"]
-    assert list(data) == [
-        "content",
-        "pageable",
-        "totalElements",
-        "size",
-        "number",
-        "sort",
-        "first",
-        "last",
-        "numberOfElements",
-        "empty",
-    ]
+    assert list(data) == SLICE_WITH_TOTAL_KEYS
     (item,) = data["content"]
     assert list(item) == ["notificationId", "type", "createdAt", "isRead", "techArticle"]
     assert item["techArticle"]["id"] == 2

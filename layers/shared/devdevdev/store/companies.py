@@ -84,6 +84,21 @@ class CompanyRepository:
         ).save()
 
 
+def subscription_item(member_id: int, company_id: int, subscription_id: int, now: datetime) -> SubscriptionItem:
+    """A subscription with its two list keys: the member's companies (GSI1) and the company's subscribers (GSI2)."""
+    return SubscriptionItem(
+        *keys.subscription(member_id, company_id),
+        subscription_id=subscription_id,
+        member_id=member_id,
+        company_id=company_id,
+        created_at=now,
+        gsi1pk=keys.member_subscriptions(member_id),
+        gsi1sk=company_id,
+        gsi2pk=keys.company_subscribers(company_id),
+        gsi2sk=member_id,
+    )
+
+
 class SubscriptionRepository:
     """Who subscribes to which company."""
 
@@ -96,17 +111,7 @@ class SubscriptionRepository:
         """Subscribe, all or nothing: the subscription (only if absent), the company's existence, the member's count.
 
         Raises ``ConditionFailed``: operation 0 failed → already subscribed; operation 1 → no such company."""
-        item = SubscriptionItem(
-            *keys.subscription(member_id, company_id),
-            subscription_id=subscription_id,
-            member_id=member_id,
-            company_id=company_id,
-            created_at=now,
-            gsi1pk=keys.member_subscriptions(member_id),
-            gsi1sk=company_id,
-            gsi2pk=keys.company_subscribers(company_id),
-            gsi2sk=member_id,
-        )
+        item = subscription_item(member_id, company_id, subscription_id, now)
 
         def build(write: TransactWrite) -> None:
             write.save(item, condition=SubscriptionItem.pk.does_not_exist())
