@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup prereqs lint format unit import service-key bench
+.PHONY: run test setup prereqs lint format unit import service-key bench openapi
 
 prereqs:
 	@PYTHON=$(PYTHON) scripts/check-prereqs.sh
@@ -45,6 +45,10 @@ service-key: setup
 ## Benchmarks on the embedded local stack (bench/README.md): make bench [BENCH=notifications]
 bench: setup
 	$(PY) -m bench $(BENCH)
+
+## The API reference from code: docs/openapi.json, docs/postman_collection.json (+ local environment), docs/errors.md
+openapi: setup
+	$(PY) scripts/openapi.py
 
 unit: setup
 	$(PY) -m pytest tests/unit

@@ -152,6 +152,8 @@ class Errors:
     # System
     TEMPORARY_FAILURE = ErrorSpec(500, "일시적으로 오류가 발생했습니다.", error_code=503)
     UPLOAD_TOO_LARGE = ErrorSpec(400, "업로드 가능한 파일 용량(10MB)을 초과했습니다.")
+    # Not in the contract: the Timezone request header names a zone the IANA database does not know.
+    UNKNOWN_TIMEZONE = ErrorSpec(400, "지원하지 않는 Timezone 입니다: {zone}")
     # Not the contract's: a route that does not exist, and a method a path does not take.
     ROUTE_NOT_FOUND = ErrorSpec(404, "요청한 API를 찾을 수 없습니다.")
     UNEXPECTED = ErrorSpec(500, "일시적으로 오류가 발생했습니다.")

@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from devdevdev.api.errors import bad_request
+from devdevdev.api.errors import Errors, bad_request
 from devdevdev.api.timefmt import SEOUL
 
 E = TypeVar("E", bound=Enum)
@@ -115,7 +115,7 @@ class HttpRequest:
         try:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
-            raise bad_request(f"지원하지 않는 Timezone 입니다: {name[:64]}") from None
+            raise Errors.UNKNOWN_TIMEZONE.error(zone=name[:64]) from None
 
     # Typed parameters -------------------------------------------------------------------------------------------
 

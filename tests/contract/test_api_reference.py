@@ -1,0 +1,125 @@
+"""The API reference is generated from code and committed; these fail when the two disagree."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from devdevdev.api.errors import catalogue
+from openapi_spec_validator import validate
+
+from infra import routes
+from infra.apidoc import openapi, postman
+from infra.apidoc.openapi import documented, errors_of
+from scripts.openapi import ROOT, generated
+
+REGENERATE = "run `make openapi` and commit the result"
+SIMILAR_PICKS = "GET /devdevdev/api/v1/picks/{pickId}/similarties"  # documented ahead of its route (another branch)
+
+
+@pytest.mark.parametrize("path", sorted(generated(), key=str), ids=lambda p: p.name)
+def test_the_committed_file_is_what_the_code_generates(path):
+    # Given the file generated from the registry, the route table and the error catalogue
+    expected = generated()[path]
+    # When the committed one is read
+    committed = path.read_text(encoding="utf-8") if path.exists() else ""
+    # Then they are the same
+    assert committed == expected, f"{path.relative_to(ROOT)} is out of date: {REGENERATE}"
+
+
+def test_every_route_is_documented_and_every_documented_route_is_a_route():
+    route_keys = {route.route_key for route in routes.ROUTES}
+    entries = documented()
+    assert sorted(route_keys - set(entries)) == [], "routes without an entry in infra/apidoc/endpoints.py"
+    ahead = set(entries) - route_keys
+    assert ahead <= {SIMILAR_PICKS}, f"documented routes missing from infra/routes.py: {sorted(ahead)}"
+
+
+def test_the_document_holds_exactly_the_route_table():
+    document = openapi.build()
+    emitted = {f"{method.upper()} {path}" for path, methods in document["paths"].items() for method in methods}
+    assert emitted == {route.route_key for route in routes.ROUTES}
+
+
+def test_a_route_added_to_the_table_appears_once_it_exists():
+    table = (*routes.ROUTES, routes.Route("GET", "/devdevdev/api/v1/picks/{pickId}/similarties", "picks"))
+    operation = openapi.build(table)["paths"]["/devdevdev/api/v1/picks/{pickId}/similarties"]["get"]
+    assert operation["responses"]["500"]["content"]["application/json"]["examples"]["TEMPORARY_FAILURE"]
+    data = operation["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["datas"]
+    assert set(data["items"]["properties"]) == {"id", "title", "voteTotalCount", "commentTotalCount", "similarity"}
+
+
+def test_the_document_is_valid_openapi_3_1():
+    document = json.loads((ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))
+    assert document["openapi"] == "3.1.0"
+    validate(document)
+
+
+def test_every_path_and_query_parameter_a_route_reads_is_documented():
+    document = openapi.build()
+    for route in routes.ROUTES:
+        operation = document["paths"][route.path][route.method.lower()]
+        names = {p["name"] for p in operation["parameters"] if "name" in p and p["in"] == "path"}
+        assert names == set(re.findall(r"\{(\w+)\}", route.path)), route.route_key
+
+
+def test_descriptions_are_the_contracts_korean():
+    operation = openapi.build()["paths"]["/devdevdev/api/v1/picks"]["get"]
+    assert operation["summary"] == "픽픽픽 메인 API"
+    content = operation["responses"]["200"]["content"]["application/json"]["schema"]["properties"]["data"]
+    item = content["properties"]["content"]["items"]["properties"]
+    assert item["voteTotalCount"]["description"] == "픽픽픽 전체 투표 수"
+    assert item["isVoted"]["type"] == ["boolean", "null"]  # optional: anonymous callers do not get it
+    assert "isVoted" not in content["properties"]["content"]["items"]["required"]
+
+
+def test_documented_errors_are_catalogue_entries_with_their_status_and_code():
+    specs = catalogue()
+    document = openapi.build()
+    for route in routes.ROUTES:
+        responses = document["paths"][route.path][route.method.lower()]["responses"]
+        for name in errors_of(documented()[route.route_key]):
+            spec = specs[name]
+            example = document["components"]["examples"][name]["value"]
+            assert example == {"resultType": "FAIL", "message": spec.message, "errorCode": spec.code}
+            assert name in responses[str(spec.status)]["content"]["application/json"]["examples"]
+
+
+def test_the_timezone_header_is_documented_on_routes_that_return_date_times():
+    document = openapi.build()
+    picks = document["paths"]["/devdevdev/api/v1/picks/{pickId}"]["get"]["parameters"]
+    assert {"$ref": "#/components/parameters/Timezone"} in picks
+    timezone = document["components"]["parameters"]["Timezone"]
+    assert (timezone["in"], timezone["schema"]["default"]) == ("header", "Asia/Seoul")
+
+
+def test_try_it_out_reaches_the_serving_gateway_with_a_bearer_token():
+    document = openapi.build()
+    assert document["servers"][0]["url"] == "/"
+    assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    assert "get" in document["paths"][openapi.TEST_TOKEN_PATH]
+
+
+def test_the_postman_collection_has_every_route_and_a_token_step():
+    collection = json.loads((ROOT / "docs" / "postman_collection.json").read_text(encoding="utf-8"))
+    assert collection["info"]["schema"].endswith("/v2.1.0/collection.json")
+    assert collection["item"][0]["name"] == postman.FIRST_FOLDER
+    seen = set()
+    for folder in collection["item"][1:]:
+        for item in folder["item"]:
+            path = "/" + "/".join("{" + s[1:] + "}" if s.startswith(":") else s for s in item["request"]["url"]["path"])
+            seen.add(f"{item['request']['method']} {path}")
+    assert seen == {route.route_key for route in routes.ROUTES}
+    script = "\n".join(collection["event"][0]["script"]["exec"])
+    assert openapi.TEST_TOKEN_PATH in script and "Authorization" in script
+    environment = json.loads((ROOT / "docs" / "postman_environment.local.json").read_text(encoding="utf-8"))
+    assert {"key": "baseUrl", "value": "http://127.0.0.1:8080", "type": "default", "enabled": True} in environment[
+        "values"
+    ]
+
+
+def test_the_error_page_lists_every_catalogue_entry():
+    page = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    for name, spec in catalogue().items():
+        assert f"| `{name}` | {spec.status} | {spec.code} |" in page
