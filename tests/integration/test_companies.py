@@ -119,3 +119,11 @@ def test_my_companies_page_with_total(client, user):
     assert ([c["companyId"] for c in rest["content"]], rest["last"]) == ([1], True)
     response = client.get(f"{BASE}/mypage/subscriptions/companies")
     assert (response.status_code, response.json()) == (401, fail("유효하지 않은 회원 입니다.", 401))
+
+
+def test_a_company_id_beyond_a_java_long_is_a_400_not_a_500(client, user):
+    # Found by schemathesis: a huge number (here a float with an integral value) reached DynamoDB, which refuses
+    # numbers of more than 38 digits.
+    for company_id in (3.227078039515883e276, 2**63, "99999999999999999999"):
+        response = client.post(f"{BASE}/subscriptions", headers=user, json={"companyId": company_id})
+        assert (response.status_code, response.json()) == (400, fail("companyId 값이 올바른 숫자가 아닙니다.", 400))

@@ -21,6 +21,9 @@ E = TypeVar("E", bound=Enum)
 
 # Ids are JavaScript-safe integers; a cursor above any id (the client sends Long.MAX_VALUE) means "first page".
 MAX_SAFE_ID = 2**53 - 1
+# The contract's numbers are Java longs; anything outside is not a number it takes (and DynamoDB refuses numbers of
+# more than 38 digits, which a float like 1e300 with an integral value would otherwise become).
+LONG_MIN, LONG_MAX = -(2**63), 2**63 - 1
 
 
 class HttpRequest:
@@ -148,6 +151,8 @@ def parse_int(raw: Any, name: str, *, default: int | None = None, minimum: int |
     elif isinstance(raw, str) and raw.strip().lstrip("+-").isdigit() and len(raw.strip()) <= 20:
         value = int(raw.strip())
     else:
+        raise bad_request(f"{name} 값이 올바른 숫자가 아닙니다.")
+    if not LONG_MIN <= value <= LONG_MAX:
         raise bad_request(f"{name} 값이 올바른 숫자가 아닙니다.")
     if minimum is not None and value < minimum:
         raise bad_request(f"{name} 값은 {minimum} 이상이어야 합니다.")
