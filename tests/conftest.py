@@ -40,6 +40,11 @@ def s3_endpoint() -> Iterator[str]:
 @pytest.fixture
 def settings_env(dynamodb_endpoint: str, s3_endpoint: str) -> dict[str, str]:
     """The environment of a test stage, on a table and a notification queue of its own."""
+    return stage_env(dynamodb_endpoint, s3_endpoint)
+
+
+def stage_env(dynamodb_endpoint: str, s3_endpoint: str) -> dict[str, str]:
+    """The environment of a new test stage (its own table and queue) on the session's services."""
     from infra.local.queues import ensure_queue
 
     table = f"t-{uuid.uuid4().hex[:12]}"

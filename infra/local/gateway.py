@@ -42,6 +42,7 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from infra import routes
+from infra.local.docs import docs_routes
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT_TYPES = (
@@ -202,6 +203,7 @@ class Gateway:
         self.sockets: dict[str, WebSocket] = {}
         self.app = Starlette(
             routes=[
+                *docs_routes(),
                 WebSocketRoute(f"/{WEBSOCKET_STAGE}", self.websocket),
                 StarletteRoute(
                     f"/{WEBSOCKET_STAGE}/@connections/{{connection_id}}", self.manage, methods=["POST", "DELETE", "GET"]
