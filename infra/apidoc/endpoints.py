@@ -16,7 +16,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         summary="토큰 재발급 API",
         description="- 엑세스 토큰 만료시 토큰을 재발급하는 API",
         response=(F("resultType", "String", "응답 결과"),),
-        errors=("MEMBER_NOT_FOUND",),
+        errors=(
+            "MEMBER_NOT_FOUND",
+            "COOKIE_MISSING",
+            "COOKIE_VALUE_MISSING",
+            "INVALID_REFRESH_TOKEN",
+        ),
     ),
     Endpoint(
         "GET /devdevdev/api/v1/token/test/user",
@@ -137,6 +142,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             F("data.numberOfElements", "Number", "현재 페이지 데이터 수"),
             F("data.empty", "Boolean", "현재 빈 페이지 여부"),
         ),
+        errors=("ANONYMOUS_MEMBER_ID_INVALID",),
     ),
     Endpoint(
         "POST /devdevdev/api/v1/picks",
@@ -161,7 +167,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             F("data", "Object", "응답 데이터", optional=True),
             F("data.pickId", "Number", "픽픽픽 아이디", optional=True),
         ),
-        errors=("GUEST_NOT_ALLOWED",),
+        errors=(
+            "GUEST_NOT_ALLOWED",
+            "TITLE_REQUIRED",
+            "OPTION_TITLE_REQUIRED",
+            "TITLE_TOO_LONG",
+            "PICK_CONTENT_TOO_LONG",
+        ),
     ),
     Endpoint(
         "POST /devdevdev/api/v1/picks/vote",
@@ -195,6 +207,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "PICK_OPTION_ID_REQUIRED",
             "PICK_VOTE_SAME_OPTION",
             "ANONYMOUS_MEMBER_ID_INVALID",
+            "PICK_ID_REQUIRED",
         ),
     ),
     Endpoint(
@@ -263,7 +276,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             F("data.upload.fields", "Object", "폼에 함께 보낼 필드"),
             F("data.upload.expiresIn", "Number", "유효 시간(초)"),
         ),
-        errors=("GUEST_NOT_ALLOWED", "PICK_IMAGE_BAD_NAME", "PICK_IMAGE_BAD_TYPE", "UPLOAD_TOO_LARGE"),
+        errors=(
+            "GUEST_NOT_ALLOWED",
+            "PICK_IMAGE_BAD_NAME",
+            "PICK_IMAGE_BAD_TYPE",
+            "UPLOAD_TOO_LARGE",
+        ),
     ),
     Endpoint(
         "DELETE /devdevdev/api/v1/picks/image/{pickOptionImageId}",
@@ -276,6 +294,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         errors=(
             "GUEST_NOT_ALLOWED",
             "PICK_OPTION_IMAGE_NOT_FOUND",
+            "PICK_OPTION_IMAGE_NOT_FOUND_ON_DELETE",
         ),
     ),
     Endpoint(
@@ -301,7 +320,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             F("data.pickOptions.firstPickOption.title", "String", "첫 번째 픽픽픽 옵션 제목"),
             F("data.pickOptions.firstPickOption.isPicked", "Boolean", "첫 번째 픽픽픽 옵션 투표 여부"),
             F("data.pickOptions.firstPickOption.percent", "Number", "첫 번째 픽픽픽 옵션 득표율(%)"),
-            F("data.pickOptions.firstPickOption.content", "String", "첫 번째 픽픽픽 옵션 내용"),
+            F("data.pickOptions.firstPickOption.content", "String", "첫 번째 픽픽픽 옵션 내용", nullable=True),
             F("data.pickOptions.firstPickOption.voteTotalCount", "Number", "첫 번째 픽픽픽 옵션 득표수"),
             F("data.pickOptions.firstPickOption.pickDetailOptionImages", "Array", "첫 번째 픽픽픽 옵션 이미지 배열"),
             F(
@@ -319,7 +338,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             F("data.pickOptions.secondPickOption.title", "String", "두 번째 픽픽픽 옵션 제목"),
             F("data.pickOptions.secondPickOption.isPicked", "Boolean", "두 번째 픽픽픽 옵션 투표 여부"),
             F("data.pickOptions.secondPickOption.percent", "Number", "두 번째 픽픽픽 옵션 득표율(%)"),
-            F("data.pickOptions.secondPickOption.content", "String", "두 번째 픽픽픽 옵션 내용"),
+            F("data.pickOptions.secondPickOption.content", "String", "두 번째 픽픽픽 옵션 내용", nullable=True),
             F("data.pickOptions.secondPickOption.voteTotalCount", "Number", "두 번째 픽픽픽 옵션 득표수"),
             F("data.pickOptions.secondPickOption.pickDetailOptionImages", "Array", "두 번째 픽픽픽 옵션 이미지 배열"),
             F(
@@ -336,6 +355,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         errors=(
             "PICK_NOT_FOUND",
             "PICK_NOT_APPROVED",
+            "ANONYMOUS_MEMBER_ID_INVALID",
         ),
     ),
     Endpoint(
@@ -369,6 +389,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "PICK_TITLE_REQUIRED",
             "PICK_OPTION_TITLE_REQUIRED",
             "PICK_OPTIONS_REQUIRED",
+            "TITLE_REQUIRED",
+            "OPTION_TITLE_REQUIRED",
+            "TITLE_TOO_LONG",
+            "PICK_CONTENT_TOO_LONG",
+            "PICK_NOT_FOUND_FOR_MODIFY",
+            "GUEST_NOT_ALLOWED",
         ),
     ),
     Endpoint(
@@ -379,7 +405,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         auth="required",
         path=(P("pickId", "픽픽픽 아이디", schema=INT),),
         response=(F("resultType", "String", "응답 결과"),),
-        errors=("PICK_NOT_FOUND",),
+        errors=(
+            "PICK_NOT_FOUND",
+            "GUEST_NOT_ALLOWED",
+        ),
     ),
     Endpoint(
         "PATCH /devdevdev/api/v1/picks/{pickId}/status",
@@ -396,7 +425,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             F("data.pickId", "Number", "픽픽픽 아이디"),
             F("data.contentStatus", "String", "픽픽픽 게시글 상태"),
         ),
-        errors=("ACCESS_DENIED", "MEMBER_NOT_FOUND", "PICK_NOT_FOUND"),
+        errors=(
+            "ACCESS_DENIED",
+            "MEMBER_NOT_FOUND",
+            "PICK_NOT_FOUND",
+            "INVALID_MEMBER",
+        ),
     ),
     Endpoint(
         "POST /devdevdev/api/v1/articles",
@@ -481,7 +515,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             F("data.content[].commentTotalCount", "Number", "기술블로그 댓글수"),
             F("data.content[].popularScore", "Number", "기술블로그 인기점수"),
             F("data.content[].isBookmarked", "Boolean", "회원의 북마크 여부(익명 사용자는 필드가 없다)", optional=True),
-            F("data.content[].score", "Number", "정확도 점수"),
+            F("data.content[].score", "Number", "정확도 점수 (정확도순이 아니면 null)", nullable=True),
             F("data.pageable", "Object", "페이지네이션 정보"),
             F("data.pageable.pageNumber", "Number", "페이지 번호"),
             F("data.pageable.pageSize", "Number", "페이지 사이즈"),
@@ -561,6 +595,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         errors=(
             "ARTICLE_NOT_FOUND",
             "MEMBER_NOT_FOUND",
+            "GUEST_NOT_ALLOWED",
         ),
     ),
     Endpoint(
@@ -581,6 +616,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         errors=(
             "ARTICLE_NOT_FOUND",
             "MEMBER_NOT_FOUND",
+            "ANONYMOUS_MEMBER_ID_INVALID",
         ),
     ),
     Endpoint(
@@ -714,6 +750,15 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                 optional=True,
                 schema=enum("firstPickOption", "secondPickOption"),
             ),
+            P(
+                "pickOptionTypes",
+                "계약서 표의 pickOptionType의 실제 이름: 반복하거나 쉼표로 구분 (firstPickOption, secondPickOption)",
+                optional=True,
+                schema={
+                    "type": "string",
+                    "pattern": "^(firstPickOption|secondPickOption)(,(firstPickOption|secondPickOption))*$",
+                },
+            ),
         ),
         response=(
             F("resultType", "String", "응답 결과"),
@@ -778,6 +823,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             F("data.numberOfElements", "Number", "현재 페이지 데이터 수"),
             F("data.empty", "Boolean", "현재 빈 페이지 여부"),
         ),
+        errors=("ANONYMOUS_MEMBER_ID_INVALID",),
     ),
     Endpoint(
         "POST /devdevdev/api/v1/picks/{pickId}/comments",
@@ -803,6 +849,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "PICK_VOTE_NOT_FOUND",
             "ANONYMOUS_NOT_ALLOWED",
             "MEMBER_NOT_FOUND",
+            "COMMENT_LENGTH",
+            "ANONYMOUS_MEMBER_ID_INVALID",
         ),
     ),
     Endpoint(
@@ -853,6 +901,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             F("datas[].replies[].pickParentCommentMemberId", "Number", "픽픽픽 부모 댓글 작성자 아이디"),
             F("datas[].replies[].pickParentCommentAuthor", "String", "픽픽픽 부모 댓글 작성자 닉네임 / 기술블로그"),
         ),
+        errors=("ANONYMOUS_MEMBER_ID_INVALID",),
     ),
     Endpoint(
         "POST /devdevdev/api/v1/picks/{pickId}/comments/{pickCommentId}/recommends",
@@ -902,6 +951,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "PICK_NOT_APPROVED_FOR_REPLY",
             "ANONYMOUS_NOT_ALLOWED",
             "MEMBER_NOT_FOUND",
+            "COMMENT_LENGTH",
+            "ANONYMOUS_MEMBER_ID_INVALID",
         ),
     ),
     Endpoint(
@@ -926,6 +977,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "PICK_NOT_APPROVED_FOR_COMMENT",
             "ANONYMOUS_NOT_ALLOWED",
             "MEMBER_NOT_FOUND",
+            "COMMENT_LENGTH",
+            "ANONYMOUS_MEMBER_ID_INVALID",
         ),
     ),
     Endpoint(
@@ -948,6 +1001,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "PICK_NOT_APPROVED_FOR_COMMENT",
             "ANONYMOUS_NOT_ALLOWED",
             "MEMBER_NOT_FOUND",
+            "ANONYMOUS_MEMBER_ID_INVALID",
         ),
     ),
     Endpoint(
@@ -1034,6 +1088,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             F("data.numberOfElements", "Number", "현재 페이지 데이터 수"),
             F("data.empty", "Boolean", "현재 빈 페이지 여부"),
         ),
+        errors=("ANONYMOUS_MEMBER_ID_INVALID",),
     ),
     Endpoint(
         "POST /devdevdev/api/v1/articles/{techArticleId}/comments",
@@ -1054,6 +1109,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "ANONYMOUS_NOT_ALLOWED",
             "ARTICLE_NOT_FOUND",
             "GUEST_NOT_ALLOWED",
+            "COMMENT_LENGTH",
+            "ANONYMOUS_MEMBER_ID_INVALID",
         ),
     ),
     Endpoint(
@@ -1100,6 +1157,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
                 "기술블로그 부모 댓글 작성자 닉네임 / 기술 블로그 구독",
             ),
         ),
+        errors=("ANONYMOUS_MEMBER_ID_INVALID",),
     ),
     Endpoint(
         "POST /devdevdev/api/v1/articles/{techArticleId}/comments/{techCommentId}/recommends",
@@ -1122,6 +1180,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "ANONYMOUS_NOT_ALLOWED",
             "MEMBER_NOT_FOUND",
             "TECH_COMMENT_NOT_FOUND",
+            "TECH_COMMENT_DELETED_NO_RECOMMEND",
         ),
     ),
     Endpoint(
@@ -1146,6 +1205,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "MEMBER_NOT_FOUND",
             "ANONYMOUS_NOT_ALLOWED",
             "ARTICLE_NOT_FOUND",
+            "TECH_COMMENT_DELETED_NO_REPLY",
+            "COMMENT_LENGTH",
+            "ANONYMOUS_MEMBER_ID_INVALID",
         ),
     ),
     Endpoint(
@@ -1171,6 +1233,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "MEMBER_NOT_FOUND",
             "TECH_COMMENT_NOT_FOUND",
             "TECH_COMMENT_CONTENTS_REQUIRED",
+            "COMMENT_LENGTH",
+            "ANONYMOUS_MEMBER_ID_INVALID",
         ),
     ),
     Endpoint(
@@ -1193,6 +1257,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "ANONYMOUS_NOT_ALLOWED",
             "MEMBER_NOT_FOUND",
             "TECH_COMMENT_NOT_FOUND",
+            "ANONYMOUS_MEMBER_ID_INVALID",
         ),
     ),
     Endpoint(
@@ -1240,6 +1305,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "PICK_BAD_ACCESS",
             "PICK_COMMENT_DELETED_NO_ACTION",
             "TECH_COMMENT_NOT_FOUND",
+            "PICK_ID_REQUIRED",
+            "TECH_COMMENT_DELETED_NO_BLAME",
         ),
     ),
     Endpoint(
@@ -1486,7 +1553,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             F("data.surveyQuestions[].surveyQuestionOptions", "Array", "회원탈퇴 서베이 질문 답변 배열"),
             F("data.surveyQuestions[].surveyQuestionOptions[].id", "Number", "회원탈퇴 서베이 질문 답변 아이디"),
             F("data.surveyQuestions[].surveyQuestionOptions[].title", "String", "회원탈퇴 서베이 질문 답변 제목"),
-            F("data.surveyQuestions[].surveyQuestionOptions[].content", "String", "회원탈퇴 서베이 질문 답변 내용"),
+            F(
+                "data.surveyQuestions[].surveyQuestionOptions[].content",
+                "String",
+                "회원탈퇴 서베이 질문 답변 내용",
+                nullable=True,
+            ),
             F(
                 "data.surveyQuestions[].surveyQuestionOptions[].sortOrder",
                 "Number",
@@ -1516,6 +1588,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         errors=(
             "MEMBER_NOT_FOUND",
             "ID_REQUIRED",
+            "EXIT_SURVEY_MESSAGE_LENGTH",
         ),
     ),
     Endpoint(
@@ -1602,6 +1675,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "INVALID_INPUT",
             "SERVICE_FORBIDDEN",
             "SERVICE_NOT_SUPPORTED",
+            "NOTIFICATION_COMPANY_ID_REQUIRED",
         ),
     ),
     Endpoint(

@@ -42,8 +42,10 @@ def render() -> str:
     for name, spec in sorted(catalogue().items(), key=lambda item: (item[1].status, item[0])):
         if name in COMMON_ERRORS:
             where = "모든 API"
+        elif name == "ROUTE_NOT_FOUND":
+            where = "라우트 표에 없는 경로나 메서드 (게이트웨이)"
         else:
-            where = "<br>".join(raised_by.get(name, [])) or "(문서에 적은 API 없음)"
+            where = "<br>".join(raised_by.get(name, [])) or "계약서의 메시지이나 이 구현에서는 쓰지 않음"
         message = spec.message.replace("|", "\\|")
         lines.append(f"| `{name}` | {spec.status} | {spec.code} | {message} | {where} |")
     return "\n".join(lines) + "\n"

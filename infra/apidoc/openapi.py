@@ -22,9 +22,9 @@ TITLE = "devdevdev API"
 VERSION = "2026-11-22"
 BEARER = "bearerAuth"
 TEST_TOKEN_PATH = f"{routes.BASE}/token/test/user"
-# Errors any route can answer: an unknown Timezone header, the rate limit and a storage failure (the filters run
-# before every route).
-COMMON_ERRORS = ("UNKNOWN_TIMEZONE", "TOO_MANY_REQUESTS", "TEMPORARY_FAILURE")
+# Errors any route can answer: an unknown Timezone header, the rate limit (the filters run before every route), a
+# storage failure and an unexpected one.
+COMMON_ERRORS = ("UNKNOWN_TIMEZONE", "TOO_MANY_REQUESTS", "TEMPORARY_FAILURE", "UNEXPECTED")
 # A present but invalid bearer token is refused wherever the token is read.
 TOKEN_ERRORS = ("JWT_BAD_SIGNATURE", "JWT_EXPIRED", "JWT_UNSUPPORTED")
 _TYPES: dict[str, dict[str, Any]] = {
@@ -52,7 +52,7 @@ devdevdev는 JWT를 사용합니다. `Authorization: Bearer [ACCESS_TOKEN]`을 �
 
 정상 응답은 `{"resultType": "SUCCESS", "data": ...}`(목록 API는 `datas`), 예외 응답은 \
 `{"resultType": "FAIL", "message": "...", "errorCode": ...}`입니다. `errorCode`는 HTTP 상태 코드와 같고, \
-외부 시스템 오류만 HTTP 500에 `errorCode` 503입니다. 모든 메시지는 [에러 카탈로그](errors.md)에 있습니다.
+외부 시스템 오류만 HTTP 500에 `errorCode` 503입니다. 모든 메시지는 [에러 카탈로그](/docs/errors.md)(`docs/errors.md`)에 있습니다.
 
 ## Timezone
 
@@ -86,6 +86,7 @@ def errors_of(endpoint: Endpoint) -> list[str]:
         names.append("INVALID_MEMBER")
     if endpoint.auth != "none":
         names.extend(TOKEN_ERRORS)
+        names.append("MEMBER_NOT_FOUND")  # the token of an exited or unknown member
     names.extend(COMMON_ERRORS)
     return list(dict.fromkeys(names))
 
