@@ -211,8 +211,14 @@ class Gateway:
                 StarletteRoute(
                     "/{path:path}", self.dispatch, methods=["GET", "POST", "PATCH", "DELETE", "PUT", "OPTIONS", "HEAD"]
                 ),
-            ]
+            ],
+            # Starlette's path parameters never match a newline, so a path holding "%0A" fell through to Starlette's
+            # text/plain 404; API Gateway routes it like any other path (and the handler answers 400).
+            exception_handlers={404: self._unrouted},
         )
+
+    async def _unrouted(self, request: Request, _: Exception) -> Response:
+        return await self.dispatch(request)
 
     def _cors(self, request: Request, response: Response, preflight: bool = False) -> Response:
         origin = request.headers.get("origin")

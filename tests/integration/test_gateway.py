@@ -191,3 +191,13 @@ def test_a_body_over_lambdas_payload_limit_gets_the_contracts_size_message(clien
         content=b"[" + b"0," * 3_500_000 + b"0]",
     )
     assert (response.status_code, response.json()) == (413, fail("요청 본문이 너무 큽니다.", 413))
+
+
+def test_a_path_parameter_holding_a_newline_reaches_its_route(client):
+    # Found by schemathesis: Starlette's router does not match "%0A", and answered its own text/plain 404.
+    response = client.post(f"{BASE}/articles/%0Aabc/bookmark", headers=bearer(tokens(client)["accessToken"]))
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/json;charset=UTF-8"
+    assert response.json()["resultType"] == "FAIL"
+    response = client.get(f"{BASE}/no-such-thing/%0A")
+    assert (response.status_code, response.json()) == (404, fail("요청한 API를 찾을 수 없습니다.", 404))
