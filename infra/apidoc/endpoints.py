@@ -734,6 +734,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         summary="픽픽픽 댓글/답글 조회 API",
         description="- 픽픽픽 댓글/답글을 조회한다.",
         auth="optional",
+        anonymous=True,
         path=(P("pickId", "픽픽픽 아이디", schema=INT),),
         query=(
             P("pickCommentId", "픽픽픽 댓글 아이디", optional=True, schema=INT),
@@ -830,7 +831,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         group="comments",
         summary="픽픽픽 댓글 작성 API",
         description="- 픽픽픽 댓글을 작성한다.\n- 회원만 픽픽픽 댓글을 작성 할 수 있다.",
-        auth="required",
+        auth="optional",
+        anonymous=True,
         path=(P("pickId", "픽픽픽 아이디", schema=INT),),
         body=(
             F("contents", "String", "픽픽픽 댓글 내용(최소 1자 이상 최대 1,000자 이하)"),
@@ -859,6 +861,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         summary="픽픽픽 베스트 댓글/답글 조회 API",
         description="- 픽픽픽 베스트 댓글/답글을 조회한다.\n  - 추천 수가 1개 미만이면 베스트 댓글에 포함되지 않는다.\n  - 댓글이 존재하지 않으면, 빈 배열을 응답할 수 있다.\n- 최소 3개 최대 10개 까지만 조회가 가능하다.\n- 삭제 상태의 최초 댓글은 베스트 댓글에 포함되지 않는다.\n  - 답글은 삭제 상태여도 포함된다.",
         auth="optional",
+        anonymous=True,
         path=(P("pickId", "픽픽픽 아이디", schema=INT),),
         query=(P("size", "조회되는 데이터 수(min=3, max=10)", optional=True, schema=INT),),
         response=(
@@ -932,7 +935,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         group="comments",
         summary="픽픽픽 답글 작성 API",
         description="- 픽픽픽 답글을 작성한다.\n- 회원만 픽픽픽 답글을 작성 할 수 있다.\n- 픽픽픽 댓글이 삭제 상태 이면 답글을 작성 할 수 없다.\n- 최초 댓글에 대한 답글을 작성할 경우 pickCommentOriginParentId 값과 pickParentCommentId 값이 동일하다.",
-        auth="required",
+        auth="optional",
+        anonymous=True,
         path=(
             P("pickId", "픽픽픽 아이디", schema=INT),
             P("pickOriginParentCommentId", "픽픽픽 최상단 댓글 아이디", schema=INT),
@@ -960,7 +964,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         group="comments",
         summary="픽픽픽 댓글/답글 수정 API",
         description="- 픽픽픽 댓글/답글을 수정한다.\n- 회원 본인이 작성한 픽픽픽 댓글/답글을 수정 할 수 있다.\n- 픽픽픽 공개 여부는 수정 할 수 없다.\n- 삭제된 댓글/답글을 수정 할 수 없다.",
-        auth="required",
+        auth="optional",
+        anonymous=True,
         path=(
             P("pickId", "픽픽픽 아이디", schema=INT),
             P("pickCommentId", "픽픽픽 댓글 아이디", schema=INT),
@@ -986,7 +991,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         group="comments",
         summary="픽픽픽 댓글/답글 삭제 API",
         description="- 픽픽픽 댓글/답글을 삭제한다.\n- 회원 본인이 작성한 픽픽픽 댓글/답글만 삭제 할 수 있다.\n- 삭제된 댓글/답글을 삭제 할 수 없다.\n- 어드민 권한을 가진 회원은 모든 댓글/답글을 삭제할 수 있다.",
-        auth="required",
+        auth="optional",
+        anonymous=True,
         path=(
             P("pickId", "픽픽픽 아이디", schema=INT),
             P("pickCommentId", "픽픽픽 댓글 아이디", schema=INT),
@@ -1010,6 +1016,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         summary="기술블로그 댓글/답글 조회 API",
         description="- 기술블로그 댓글/답글을 조회한다.",
         auth="optional",
+        anonymous=True,
         path=(P("techArticleId", "기술블로그 아이디", schema=INT),),
         query=(
             P("techCommentId", "기술블로그 댓글 아이디", optional=True, schema=INT),
@@ -1095,7 +1102,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         group="comments",
         summary="기술블로그 댓글 작성 API",
         description="- 회원은 기술블로그에 댓글을 작성할 수 있다.\n- 익명회원은 댓글을 작성할 수 없다.",
-        auth="required",
+        auth="optional",
+        anonymous=True,
         path=(P("techArticleId", "기술블로그 아이디", schema=INT),),
         body=(F("contents", "String", "기술블로그 댓글 내용(최소 1자 이상 최대 1,000자 이하)"),),
         response=(
@@ -1119,6 +1127,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         summary="기술블로그 베스트 댓글/답글 조회 API",
         description="- 기술블로그 베스트 댓글/답글을 조회한다.\n  - 댓글이 존재하지 않으면, 빈 배열을 응답할 수 있다.\n- 최소 3개 최대 10개 까지만 조회가 가능하다.\n- 삭제 상태의 최초 댓글은 베스트 댓글에 포함되지 않는다.\n  - 답글은 삭제 상태여도 포함된다.",
         auth="optional",
+        anonymous=True,
         path=(P("techArticleId", "기술블로그 아이디", schema=INT),),
         query=(P("size", "조회되는 데이터 수(min=3, max=10)", optional=True, schema=INT),),
         response=(
@@ -1188,7 +1197,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         group="comments",
         summary="기술블로그 답글 작성 API",
         description="- 회원은 기술블로그에 댓글에 답글을 작성할 수 있다.\n- 익명회원은 답글을 작성할 수 없다.\n- 삭제된 댓글에는 답글을 작성할 수 없다.\n- 최초 댓글에 대한 답글을 작성할 경우 techCommentOriginParentId 값과 techParentCommentId 값이 동일하다.",
-        auth="required",
+        auth="optional",
+        anonymous=True,
         path=(
             P("techArticleId", "기술블로그 아이디", schema=INT),
             P("originParentTechCommentId", "기술블로그 최상단 댓글 아이디", schema=INT),
@@ -1215,7 +1225,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         group="comments",
         summary="기술블로그 댓글 수정 API",
         description="- 기술블로그 댓글을 수정한다.\n- 회원 본인이 작성한 기술블로그 댓글을 수정할 수 있다.\n- 삭제된 댓글을 수정할 수 없다.",
-        auth="required",
+        auth="optional",
+        anonymous=True,
         path=(
             P("techArticleId", "기술블로그 아이디", schema=INT),
             P("techCommentId", "기술블로그 댓글 아이디", schema=INT),
@@ -1242,7 +1253,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         group="comments",
         summary="기술블로그 댓글 삭제 API",
         description="- 기술블로그 댓글을 삭제한다.\n- 회원 본인이 작성한 기술블로그 댓글을 삭제할 수 있다.\n- 어드민 권한을 가진 회원은 모든 댓글을 삭제할 수 있다.",
-        auth="required",
+        auth="optional",
+        anonymous=True,
         path=(
             P("techArticleId", "기술블로그 아이디", schema=INT),
             P("techCommentId", "기술블로그 댓글 아이디", schema=INT),
@@ -1640,9 +1652,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(
         "GET /devdevdev/api/v1/notifications",
         group="notifications",
+        auth="required",
         summary="실시간 알림 수신 API",
         description='- 회원이 알림을 실시간으로 수신한다.\n- 알림 처리 방식은 Server-Sent Events를 사용한다.\n  - 5분의 타임아웃, 30초 마다 heartbeat 를 전송한다.\n- 기술블로그 알림 시나리오\n  - SSE 구독 상태인 경우\n      1. SSE 구독\n      2. 읽지 않은 알림이 있는 경우\n        1. "읽지 않은 알림이 %d개 있어요!" 전송\n        2. 새로운 글 발행\n        3. "%s에서 새로운 기슬블로그 %d개가 올라왔어요!" 전송\n      3. 읽지 않은 알림이 없는 경우\n        1. 새로운 글 발행\n        2. "%s에서 새로운 기슬블로그 %d개가 올라왔어요!" 전송\n  - SSE 구독 상태가 아닌 경우\n      1. 새로운 글 발행\n      2. SSE 구독\n        1. "읽지 않은 알림이 %d개 있어요!" 전송',
-        headers=(P("Content-Type", "text/event-stream"),),
+        headers=(P("Accept", "text/event-stream", optional=True),),
+        success_kind="event-stream",
         errors=(
             "ANONYMOUS_NOT_ALLOWED",
             "MEMBER_NOT_FOUND",

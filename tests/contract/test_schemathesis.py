@@ -26,7 +26,7 @@ from infra.apidoc.openapi import TEST_TOKEN_PATH
 from scripts.openapi import DOCS
 from tests.conftest import new_member
 
-MAX_EXAMPLES = 12
+MAX_EXAMPLES = 30
 schema = schemathesis.openapi.from_path(DOCS / "openapi.json")
 # Not fuzzed, each for a reason (and each covered elsewhere):
 # - the live channel streams Server-Sent Events for 5 minutes (tests/integration/test_live_channel.py);

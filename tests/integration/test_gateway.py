@@ -140,8 +140,13 @@ def test_exited_members_token_is_404(seeded):
 
 def test_unknown_timezone_is_a_400_before_routing(client):
     response = client.get(f"{BASE}/token/test/user", headers={"Timezone": "Mars/Olympus"})
-    assert response.status_code == 400
-    assert response.json()["resultType"] == "FAIL"
+    assert (response.status_code, response.json()) == (400, fail("지원하지 않는 Timezone 입니다: Mars/Olympus", 400))
+
+
+def test_a_known_timezone_is_accepted_and_a_blank_one_is_seoul(client):
+    for zone in ("UTC", "America/New_York", "Asia/Seoul", " "):
+        response = client.get(f"{BASE}/token/test/user", headers={"Timezone": zone})
+        assert response.status_code == 200, zone
 
 
 def test_every_route_of_the_table_reaches_a_handler_route(client):
