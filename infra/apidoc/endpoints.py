@@ -1657,6 +1657,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         description='- 회원이 알림을 실시간으로 수신한다.\n- 알림 처리 방식은 Server-Sent Events를 사용한다.\n  - 5분의 타임아웃, 30초 마다 heartbeat 를 전송한다.\n- 기술블로그 알림 시나리오\n  - SSE 구독 상태인 경우\n      1. SSE 구독\n      2. 읽지 않은 알림이 있는 경우\n        1. "읽지 않은 알림이 %d개 있어요!" 전송\n        2. 새로운 글 발행\n        3. "%s에서 새로운 기슬블로그 %d개가 올라왔어요!" 전송\n      3. 읽지 않은 알림이 없는 경우\n        1. 새로운 글 발행\n        2. "%s에서 새로운 기슬블로그 %d개가 올라왔어요!" 전송\n  - SSE 구독 상태가 아닌 경우\n      1. 새로운 글 발행\n      2. SSE 구독\n        1. "읽지 않은 알림이 %d개 있어요!" 전송',
         headers=(P("Accept", "text/event-stream", optional=True),),
         success_kind="event-stream",
+        response=(
+            F("data", "Object", "알림 (이벤트 하나의 data: 줄)"),
+            F("data.message", "String", "알림 메시지"),
+            F("data.createdAt", "String", "알림 발생 일시 / yyyy-MM-dd'T'HH:mm:ss"),
+        ),
         errors=(
             "ANONYMOUS_NOT_ALLOWED",
             "MEMBER_NOT_FOUND",

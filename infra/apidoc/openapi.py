@@ -191,9 +191,22 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
             "headers": {"Location": {"description": "이동할 주소", "schema": {"type": "string"}}},
         }
     elif endpoint.success_kind == "event-stream":
+        # OpenAPI 3.1 has no schema for one event; the fields of an event's ``data:`` JSON go in the description.
+        lines = [
+            f"- `{f.path.removeprefix('data.')}` ({f.type}): {f.description}"
+            for f in endpoint.response
+            if f.path != "data"
+        ]
         responses["200"] = {
-            "description": "정상 응답 (Server-Sent Events)",
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            "description": "정상 응답 (Server-Sent Events). 각 이벤트의 `data:`는 JSON 객체입니다.\n\n"
+            + "\n".join(lines),
+            "content": {
+                "text/event-stream": {
+                    "schema": {"type": "string"},
+                    "example": 'data: {"message":"트이다에서 새로운 기슬블로그 105개가 올라왔어요!",'
+                    '"createdAt":"2025-04-06T00:00:00"}\n\n',
+                }
+            },
         }
     else:
         schema = fields_schema(endpoint.response or (Field("resultType", "String", "응답 결과"),))
