@@ -14,7 +14,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "POST /devdevdev/api/v1/token/refresh",
         group="auth",
         summary="토큰 재발급 API",
-        description="- 엑세스 토큰 만료시 토큰을 재발급하는 API",
+        description="- 엑세스 토큰 만료시 토큰을 재발급하는 API\n"
+        "- 리프레시 토큰은 쿠키(DEVDEVDEV_REFRESH_TOKEN)로 받고, 새 엑세스·리프레시 토큰을 쿠키로 내려준다 (rotation).",
+        cookies=(P("DEVDEVDEV_REFRESH_TOKEN", "리프레시 토큰", optional=True),),
         response=(F("resultType", "String", "응답 결과"),),
         errors=(
             "MEMBER_NOT_FOUND",

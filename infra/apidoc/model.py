@@ -11,7 +11,6 @@ from typing import Any, Literal
 
 INT: dict[str, Any] = {"type": "integer", "format": "int64"}
 NUMBER: dict[str, Any] = {"type": "number"}
-STRING: dict[str, Any] = {"type": "string"}
 
 
 def enum(*values: str) -> dict[str, Any]:
