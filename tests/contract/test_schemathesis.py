@@ -36,6 +36,7 @@ NOT_FUZZED = {
     f"GET {routes.BASE}/notifications",
     f"GET {routes.BASE}/login/oauth2/code/kakao",
 }
+EXERCISED: set[str] = set()
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 
 
@@ -68,4 +69,10 @@ def test_the_test_token_endpoint_answers_as_documented(stage):
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
 )
 def test_the_api_keeps_its_documented_contract(case, stage, member):
+    EXERCISED.add(case.operation.label)
     case.call_and_validate(base_url=stage.url, headers=member, checks=CHECKS)
+
+
+def test_every_operation_but_the_listed_ones_was_exercised():
+    # Runs after the parametrized test (pytest keeps file order): nothing was skipped on the way.
+    assert {r.route_key for r in routes.ROUTES} - NOT_FUZZED == EXERCISED
