@@ -7,7 +7,12 @@ NODE_STAMP := node_modules/.installed
 export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup prereqs lint format unit import service-key bench
+STAGE ?= dev
+CDK := node_modules/.bin/cdk
+CDK_FLAGS := --no-notices --no-version-reporting
+CDK_OUT ?= cdk.out
+
+.PHONY: run test setup prereqs lint format unit import service-key bench layer-wheels synth deploy
 
 prereqs:
 	@PYTHON=$(PYTHON) scripts/check-prereqs.sh
@@ -29,7 +34,7 @@ run: setup
 	$(PY) -m infra.local.run
 
 ## Every test tier against real local services (DynamoDB Local, moto's S3), started by the test session.
-test: setup
+test: setup layer-wheels
 	$(PY) -m pytest
 
 ## Bulk-load tech articles (JSON Lines) through the crawler endpoint of a running API: make import FILE=articles.jsonl
@@ -45,6 +50,18 @@ service-key: setup
 ## Benchmarks on the embedded local stack (bench/README.md): make bench [BENCH=notifications]
 bench: setup
 	$(PY) -m bench $(BENCH)
+
+## The shared layer's wheels for Lambda (arm64), from the package index; a no-op once downloaded.
+layer-wheels: setup
+	@$(PY) -m infra.layer
+
+## The CloudFormation template in $(CDK_OUT)/, offline (no AWS account): make synth [STAGE=dev|prod]
+synth: setup layer-wheels
+	$(CDK) synth $(CDK_FLAGS) --quiet -o $(CDK_OUT) -c stage=$(STAGE)
+
+## Deploy the stage's stack with your AWS credentials (README, "Deploy"): make deploy STAGE=dev|prod
+deploy: setup layer-wheels
+	$(CDK) deploy $(CDK_FLAGS) -c stage=$(STAGE)
 
 unit: setup
 	$(PY) -m pytest tests/unit

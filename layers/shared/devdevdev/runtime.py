@@ -65,7 +65,13 @@ class Runtime:
 
     @cached_property
     def services(self) -> ServiceRepository:
-        return ServiceRepository()
+        arn = self.settings.crawler_keys_arn
+        if not arn:
+            return ServiceRepository()
+        from devdevdev.settings import secret_json
+        from devdevdev.store.services import parse_crawler_keys
+
+        return ServiceRepository(lambda: parse_crawler_keys(secret_json(arn)))
 
     @cached_property
     def dictionary(self) -> NicknameDictionary:

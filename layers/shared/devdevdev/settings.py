@@ -11,6 +11,7 @@ import binascii
 import os
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -46,6 +47,8 @@ class Settings(BaseModel):
     cookie_same_site: str = "Lax"
 
     rate_limit_per_minute: int = Field(120, gt=0)
+
+    crawler_keys_arn: str | None = None  # Secrets Manager: the crawlers' keys (store/services.py), besides the table
 
     oauth_client_id: str = ""
     oauth_client_secret: str = Field("", repr=False)
@@ -146,6 +149,7 @@ class Settings(BaseModel):
             "LIVE_SSE_ENABLED": "live_sse_enabled",
             "SSE_TIMEOUT_SECONDS": "sse_timeout_seconds",
             "SSE_HEARTBEAT_SECONDS": "sse_heartbeat_seconds",
+            "CRAWLER_KEYS_ARN": "crawler_keys_arn",
         }
         for name, field_name in plain.items():
             if env.get(name, "") != "":
@@ -167,11 +171,22 @@ class Settings(BaseModel):
         return cls.model_validate(values)
 
 
+SECRET_MAX_AGE_SECONDS = 300
+
+
 def _secret_value(arn: str) -> str:
     """Read a secret from Secrets Manager (once per cold start, through Powertools' cached provider)."""
     from aws_lambda_powertools.utilities.parameters import get_secret
 
-    return str(get_secret(arn, max_age=300))
+    return str(get_secret(arn, max_age=SECRET_MAX_AGE_SECONDS))
+
+
+def secret_json(arn: str) -> Any:
+    """A JSON secret from Secrets Manager, cached for 5 minutes per warm instance (so a rotation reaches every
+    instance within 5 minutes, without a deploy)."""
+    from aws_lambda_powertools.utilities.parameters import get_secret
+
+    return get_secret(arn, transform="json", max_age=SECRET_MAX_AGE_SECONDS)
 
 
 @lru_cache(maxsize=1)
