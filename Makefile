@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup prereqs lint format unit import service-key bench
+.PHONY: run test setup prereqs lint format unit import service-key backfill-embeddings bench
 
 prereqs:
 	@PYTHON=$(PYTHON) scripts/check-prereqs.sh
@@ -41,6 +41,10 @@ import: setup
 service-key: setup
 	@test -n "$(NAME)" || (echo "usage: make service-key NAME=<service-name> [SIGNED=1] [ONLY_SIGNED=1]" >&2; exit 2)
 	@$(PY) scripts/service_key.py "$(NAME)" $(if $(SIGNED),--signed) $(if $(ONLY_SIGNED),--only-signed)
+
+## Embed the picks that have none (failed or older than the pipeline): make backfill-embeddings [DRY_RUN=1]
+backfill-embeddings: setup
+	@$(PY) scripts/backfill_embeddings.py $(if $(DRY_RUN),--dry-run)
 
 ## Benchmarks on the embedded local stack (bench/README.md): make bench [BENCH=notifications]
 bench: setup

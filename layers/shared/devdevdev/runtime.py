@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from devdevdev.auth.tokens import TokenService
 from devdevdev.clock import Clock
+from devdevdev.embeddings import EmbeddingProvider, create_provider
+from devdevdev.embeddings.similarity import CandidateCache
 from devdevdev.jobs import JobQueue
 from devdevdev.search.keywords import KeywordStore
 from devdevdev.search.port import SearchEngine
@@ -18,6 +20,7 @@ from devdevdev.store.blames import BlameRepository
 from devdevdev.store.comments import CommentRepository
 from devdevdev.store.companies import CompanyRepository, SubscriptionRepository
 from devdevdev.store.dictionary import NicknameDictionary
+from devdevdev.store.embeddings import PickEmbeddingRepository
 from devdevdev.store.ids import IdAllocator
 from devdevdev.store.members import AnonymousMemberRepository, MemberRepository
 from devdevdev.store.models import bind
@@ -101,6 +104,20 @@ class Runtime:
     @cached_property
     def picks(self) -> PickRepository:
         return PickRepository()
+
+    @cached_property
+    def embeddings(self) -> PickEmbeddingRepository:
+        return PickEmbeddingRepository()
+
+    @cached_property
+    def embedding_provider(self) -> EmbeddingProvider:
+        """The settings' provider; tests may assign another (a failing one, a fake OpenAI)."""
+        return create_provider(self.settings)
+
+    @cached_property
+    def candidate_cache(self) -> CandidateCache:
+        """The similar-pick candidates of this warm instance (rebuilt when their version moves)."""
+        return CandidateCache()
 
     @cached_property
     def comments(self) -> CommentRepository:
