@@ -219,3 +219,71 @@ def test_a_failed_embedding_answers_503_and_the_backfill_repairs_it(client, seed
     assert seeded.embeddings.requests_of(failed) == []
     # And a second backfill finds nothing to do
     assert backfill(seeded, seeded.embedding_provider).found == []
+
+
+# The embed steps as Step Functions calls them ---------------------------------------------------------------------
+
+
+def test_the_embed_steps_skip_a_deleted_pick_and_never_raise_for_it(client, seeded, user):
+    from functions.picks.embed import failure_handler, lambda_handler
+
+    pick_id = create(client, user, JAVA_KOTLIN[0])
+    assert similar(client, pick_id).status_code == 200  # embedded through the stream
+    assert lambda_handler({"pickId": pick_id}, None) == {
+        "pickIds": [pick_id],
+        "embedded": [],
+        "unchanged": [pick_id],
+        "missing": [],
+    }
+    assert client.delete(f"{BASE}/picks/{pick_id}", headers=bearer(user)).status_code == 200
+    assert lambda_handler({"pickId": pick_id}, None)["missing"] == [pick_id]
+    record = {"eventName": "INSERT", "dynamodb": {"Keys": {"PK": {"S": f"PICK#{pick_id}"}, "SK": {"S": "X"}}}}
+    failed = failure_handler({"records": [record], "error": {"Error": "EmbeddingTimeout", "Cause": "{}"}}, None)
+    assert failed == {"pickIds": [pick_id], "error": "EmbeddingTimeout", "recorded": {str(pick_id): 0}}
+
+
+def test_the_backfill_command_embeds_picks_older_than_the_pipeline(client, seeded, settings_env, user):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from devdevdev.store import keys
+    from devdevdev.store.models import PickEmbeddingItem
+
+    topic = [create(client, user, title) for title in JAVA_KOTLIN]
+    assert similar(client, topic[0]).status_code == 200
+    # Given a pick whose embedding is gone (as picks made before the pipeline existed)
+    PickEmbeddingItem(*keys.pick_embedding(topic[1])).delete()
+    assert similar(client, topic[1]).status_code == 500
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, **settings_env, "PYTHONPATH": f"{root / 'layers/shared'}:{root}"}
+
+    def backfill(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "scripts/backfill_embeddings.py", *args],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    listed = backfill("--dry-run")
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.strip() == f"1 pick(s) to embed with offline-ngram-v1: [{topic[1]}]"
+    done = backfill()
+    assert done.returncode == 0, done.stderr
+    assert "embedded 1 with offline-ngram-v1" in done.stdout
+    assert {d["id"] for d in similar(client, topic[1]).json()["datas"]} == {topic[0], topic[2], topic[3]}
+
+
+def test_the_similar_picks_benchmark_runs_and_a_warm_instance_reads_no_candidates():
+    from bench.similar_picks import run
+
+    result = run(candidate_counts=(8, 20), repeats=3, openai_sized=False)
+    assert [c["candidates"] for c in result["cases"]] == [8, 20]
+    for case in result["cases"]:
+        assert case["cold"]["requests_per_call"]["Query"] == 1.0
+        assert "Query" not in case["warm"]["requests_per_call"] and "Scan" not in case["warm"]["requests_per_call"]
+        assert case["warm"]["requests_per_call"]["BatchGetItem"] == 1.0
