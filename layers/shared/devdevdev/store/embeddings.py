@@ -17,6 +17,7 @@ from datetime import datetime
 
 import numpy as np
 from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from devdevdev.store import keys
@@ -97,7 +98,7 @@ def relist(write: TransactWrite, pick_id: int, listed: bool, embedded: bool) -> 
             PickEmbeddingItem, *keys.pick_embedding(pick_id), condition=PickEmbeddingItem.pk.does_not_exist()
         )
         return
-    actions = (
+    actions: list[Action] = (
         [PickEmbeddingItem.gsi1pk.set(keys.PICK_EMBEDDINGS), PickEmbeddingItem.gsi1sk.set(pick_id)]
         if listed
         else [PickEmbeddingItem.gsi1pk.remove(), PickEmbeddingItem.gsi1sk.remove()]

@@ -15,6 +15,7 @@ from datetime import datetime
 from enum import Enum
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from devdevdev.store import keys
@@ -420,7 +421,7 @@ class PickRepository:
     def set_status(self, pick_id: int, status: str) -> Pick | None:
         """Moderation: APPROVAL lists the pick (and its embedding among the similar-pick candidates), anything else
         unlists it, in one transaction. None when there is no such pick."""
-        actions = [PickItem.content_status.set(status)]
+        actions: list[Action] = [PickItem.content_status.set(status)]
         if status == APPROVAL:
             actions += [attribute.set(keys.PICKS_LIST) for attribute in LISTED_ATTRIBUTES]
         else:
