@@ -8,8 +8,6 @@ from typing import TYPE_CHECKING
 
 from devdevdev.auth.tokens import TokenService
 from devdevdev.clock import Clock
-from devdevdev.embeddings import EmbeddingProvider, create_provider
-from devdevdev.embeddings.similarity import CandidateCache
 from devdevdev.jobs import JobQueue
 from devdevdev.search.keywords import KeywordStore
 from devdevdev.search.port import SearchEngine
@@ -32,6 +30,8 @@ from devdevdev.store.services import ServiceRepository
 from devdevdev.store.surveys import SurveyRepository
 
 if TYPE_CHECKING:
+    from devdevdev.embeddings import EmbeddingProvider
+    from devdevdev.embeddings.similarity import CandidateCache
     from devdevdev.services.live import LivePusher
 
 
@@ -112,11 +112,16 @@ class Runtime:
     @cached_property
     def embedding_provider(self) -> EmbeddingProvider:
         """The settings' provider; tests may assign another (a failing one, a fake OpenAI)."""
+        from devdevdev.embeddings import create_provider
+
         return create_provider(self.settings)
 
     @cached_property
     def candidate_cache(self) -> CandidateCache:
-        """The similar-pick candidates of this warm instance (rebuilt when their version moves)."""
+        """The similar-pick candidates of this warm instance (rebuilt when their version moves); numpy loads here,
+        not on every function's cold start."""
+        from devdevdev.embeddings.similarity import CandidateCache
+
         return CandidateCache()
 
     @cached_property

@@ -14,8 +14,8 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import numpy as np
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
@@ -24,6 +24,9 @@ from devdevdev.store import keys
 from devdevdev.store.errors import is_condition_failure
 from devdevdev.store.models import CounterItem, EmbeddingRequestItem, PickEmbeddingItem, PickItem
 from devdevdev.store.transactions import commit
+
+if TYPE_CHECKING:  # numpy loads only in the functions that compare or store vectors, not on every cold start
+    import numpy as np
 
 CANDIDATES_PAGE_SIZE = 250  # 250 OpenAI vectors (6 KB each) fill about 1.5 MB: two DynamoDB pages
 MAX_REQUESTS_PER_COMMIT = 90  # a transaction holds at most 100 operations
@@ -36,11 +39,15 @@ def title_hash(title: str) -> str:
 
 def to_bytes(vector: np.ndarray) -> bytes:
     """A vector as little-endian float32 bytes."""
+    import numpy as np
+
     return np.asarray(vector, dtype="<f4").tobytes()
 
 
 def from_bytes(raw: bytes) -> np.ndarray:
     """The vector stored by :func:`to_bytes`."""
+    import numpy as np
+
     return np.frombuffer(raw, dtype="<f4")
 
 
@@ -182,12 +189,12 @@ class PickEmbeddingRepository:
     ) -> None:
         """Store the embedding of ``title`` and delete the requests it answers, if the pick still has that title and
         status (else ``ConditionFailed`` on operation 0: re-read the pick). ``listed``: a candidate (APPROVAL)."""
-        vector = np.asarray(vector, dtype=np.float32)
+        raw = to_bytes(vector)
         item = PickEmbeddingItem(
             *keys.pick_embedding(pick_id),
             pick_id=pick_id,
-            vector=to_bytes(vector),
-            dimensions=int(vector.shape[0]),
+            vector=raw,
+            dimensions=len(raw) // 4,
             model=model,
             title_hash=title_hash(title),
             embedded_at=now,
