@@ -62,6 +62,7 @@ def main() -> int:
         from devdevdev.runtime import Runtime, use_runtime
         from devdevdev.search.indexer import reindex_all
         from devdevdev.services.pick_images import expire_unattached
+        from devdevdev.services.similar_picks import backfill
         from devdevdev.settings import Settings
         from devdevdev.store.schema import ensure_table
 
@@ -83,6 +84,10 @@ def main() -> int:
         jobs = QueuePump(os.environ["SQS_ENDPOINT"], os.environ["NOTIFICATION_QUEUE_URL"], settings.region)
         jobs.run_in_background()  # the notification worker, as Lambda's SQS event source runs it in AWS
         print(f"Indexed {indexed} article(s) for search.")
+        # Picks kept in .local from before embeddings existed have none: embed them (`make backfill-embeddings`).
+        backfilled = backfill(runtime, runtime.embedding_provider).summary.embedded
+        if backfilled:
+            print(f"Embedded {len(backfilled)} pick title(s) that had no embedding.")
         expired = expire_unattached(runtime)  # in AWS the TTL and the bucket's lifecycle rule do this
         if expired:
             print(f"Deleted {expired} expired unattached image upload(s).")
