@@ -287,3 +287,50 @@ def test_the_similar_picks_benchmark_runs_and_a_warm_instance_reads_no_candidate
         assert case["cold"]["requests_per_call"]["Query"] == 1.0
         assert "Query" not in case["warm"]["requests_per_call"] and "Scan" not in case["warm"]["requests_per_call"]
         assert case["warm"]["requests_per_call"]["BatchGetItem"] == 1.0
+
+
+def test_only_a_new_title_passes_the_pipes_filter_on_the_real_stream(client, seeded, user):
+    from devdevdev.embeddings.pipeline import selected
+
+    from infra.local.streams import StreamPump
+
+    settings = seeded.settings
+    seen: list[dict] = []
+    recorder = StreamPump(settings.dynamodb_endpoint, settings.table_name, settings.region, seen.extend)
+
+    def passed_since_last_look() -> list[tuple[str, str, str]]:
+        seen.clear()
+        recorder.drain()
+        return [
+            (r["eventName"], r["dynamodb"]["Keys"]["PK"]["S"], r["dynamodb"]["Keys"]["SK"]["S"]) for r in selected(seen)
+        ]
+
+    recorder.drain()
+    # Creating a pick passes one record: its embedding request
+    pick_id = create(client, user, JAVA_KOTLIN[0])
+    assert passed_since_last_look() == [("INSERT", f"PICK#{pick_id}", "EMBEDDING_REQUEST#0000000000")]
+    # Embedding it (the stored vector, the answered request) passes nothing
+    assert similar(client, pick_id).status_code == 200
+    assert passed_since_last_look() == []
+    assert any(r["dynamodb"]["Keys"]["SK"]["S"] == "EMBEDDING" for r in seen)
+    # Views, votes and comments change the pick item and pass nothing
+    detail = client.get(f"{BASE}/picks/{pick_id}", headers=bearer(user)).json()["data"]
+    option = detail["pickOptions"]["firstPickOption"]["id"]
+    assert (
+        client.post(f"{BASE}/picks/vote", headers=ANON, json={"pickId": pick_id, "pickOptionId": option}).status_code
+        == 200
+    )
+    comment = {"contents": "고민되네요", "isPickVotePublic": False}
+    assert client.post(f"{BASE}/picks/{pick_id}/comments", headers=bearer(user), json=comment).status_code == 200
+    assert passed_since_last_look() == []
+    assert any(r["dynamodb"]["Keys"]["SK"]["S"] == "PICK" and r["eventName"] == "MODIFY" for r in seen)
+    # A new title passes one record again
+    options = detail["pickOptions"]
+    body = pick_body(JAVA_KOTLIN[1])
+    for option_type in ("firstPickOption", "secondPickOption"):
+        body["pickOptions"][option_type]["pickOptionId"] = options[option_type]["id"]
+    assert client.patch(f"{BASE}/picks/{pick_id}", headers=bearer(user), json=body).status_code == 200
+    assert passed_since_last_look() == [("INSERT", f"PICK#{pick_id}", "EMBEDDING_REQUEST#0000000001")]
+    # The same title again passes nothing
+    assert client.patch(f"{BASE}/picks/{pick_id}", headers=bearer(user), json=body).status_code == 200
+    assert passed_since_last_look() == []
