@@ -51,11 +51,9 @@ def similar_picks(runtime: Runtime, pick_id: int) -> list[dict[str, Any]]:
     while True:
         ranked = candidates.most_similar(embedding.model, embedding.vector, exclude=pick_id, k=wanted)
         found = runtime.picks.get_many(i for i, _ in ranked)
-        result = [_similar_item(found[i], score) for i, score in ranked if i in found and found[i].status == APPROVAL][
-            :SIMILAR_PICKS
-        ]
-        if len(result) == SIMILAR_PICKS or len(ranked) < wanted:
-            return result
+        listed = [(found[i], score) for i, score in ranked if i in found and found[i].status == APPROVAL]
+        if len(listed) >= SIMILAR_PICKS or len(ranked) < wanted:
+            return [_similar_item(p, score) for p, score in listed[:SIMILAR_PICKS]]
         wanted *= 4
 
 
