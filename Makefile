@@ -46,7 +46,7 @@ service-key: setup
 backfill-embeddings: setup
 	@$(PY) scripts/backfill_embeddings.py $(if $(DRY_RUN),--dry-run)
 
-## Benchmarks on the embedded local stack (bench/README.md): make bench [BENCH=notifications]
+## Benchmarks on the embedded local stack (bench/README.md): make bench [BENCH=notifications|similar_picks]
 bench: setup
 	$(PY) -m bench $(BENCH)
 
