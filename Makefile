@@ -6,13 +6,14 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 1
 
 STAGE ?= dev
 CDK := node_modules/.bin/cdk
 CDK_FLAGS := --no-notices --no-version-reporting
 CDK_OUT ?= cdk.out
 
-.PHONY: run test setup prereqs lint format unit import service-key bench layer-wheels synth deploy
+.PHONY: run test setup prereqs lint format unit import service-key backfill-embeddings bench layer-wheels synth deploy
 
 prereqs:
 	@PYTHON=$(PYTHON) scripts/check-prereqs.sh
@@ -47,7 +48,11 @@ service-key: setup
 	@test -n "$(NAME)" || (echo "usage: make service-key NAME=<service-name> [SIGNED=1] [ONLY_SIGNED=1]" >&2; exit 2)
 	@$(PY) scripts/service_key.py "$(NAME)" $(if $(SIGNED),--signed) $(if $(ONLY_SIGNED),--only-signed)
 
-## Benchmarks on the embedded local stack (bench/README.md): make bench [BENCH=notifications]
+## Embed the picks that have none (failed or older than the pipeline): make backfill-embeddings [DRY_RUN=1]
+backfill-embeddings: setup
+	@$(PY) scripts/backfill_embeddings.py $(if $(DRY_RUN),--dry-run)
+
+## Benchmarks on the embedded local stack (bench/README.md): make bench [BENCH=notifications|similar_picks]
 bench: setup
 	$(PY) -m bench $(BENCH)
 

@@ -83,6 +83,18 @@ REASONS: dict[str, str] = {
         "PostToConnection and DeleteConnection on this WebSocket API's connections, whose ids are only known "
         "at run time."
     ),
+    "AwsSolutions-IAM5[Resource::<{embed}.Arn>:*]": (
+        "Step Functions may invoke the embed function's versions and aliases (CDK's grant for LambdaInvoke): "
+        "this function only."
+    ),
+    "AwsSolutions-IAM5[Resource::<{embed_failure}.Arn>:*]": (
+        "Step Functions may invoke the failure recorder's versions and aliases (CDK's grant for LambdaInvoke): "
+        "this function only."
+    ),
+    "AwsSolutions-IAM5[Resource::*]": (
+        "X-Ray tracing (PutTraceSegments, PutTelemetryRecords, GetSampling*) and Step Functions' log delivery "
+        "(logs:*LogDelivery*, PutResourcePolicy, Describe*) support no resource-level permission: AWS requires *."
+    ),
 }
 
 
@@ -92,6 +104,8 @@ def acknowledge_findings(stack: ApiStack) -> None:
         "bucket": stack.resolve(stack.bucket.node.default_child.logical_id),
         "search": stack.resolve(stack.search.node.default_child.logical_id),
         "websocket": stack.resolve(stack.websocket_api.node.default_child.logical_id),
+        "embed": stack.resolve(stack.embed.node.default_child.logical_id),
+        "embed_failure": stack.resolve(stack.embed_failure.node.default_child.logical_id),
     }
     for construct in stack.node.find_all():
         if isinstance(construct, apigw.CfnRoute):
@@ -117,6 +131,14 @@ def acknowledge_findings(stack: ApiStack) -> None:
     _acknowledge(
         stack.worker.role.node.find_child("DefaultPolicy"), websocket_rule.format(**names), REASONS[websocket_rule]
     )
+
+    machine_policy = stack.state_machine.role.node.find_child("DefaultPolicy")
+    for rule in (
+        "AwsSolutions-IAM5[Resource::<{embed}.Arn>:*]",
+        "AwsSolutions-IAM5[Resource::<{embed_failure}.Arn>:*]",
+        "AwsSolutions-IAM5[Resource::*]",
+    ):
+        _acknowledge(machine_policy, rule.format(**names), REASONS[rule])
 
 
 def _acknowledge(construct: IConstruct, rule: str, reason: str) -> None:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import json
+
 import aws_cdk as cdk
 from aws_cdk import aws_apigatewayv2 as apigw
 from aws_cdk import aws_apigatewayv2_integrations as integrations
@@ -26,10 +28,14 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_opensearchservice as opensearch
+from aws_cdk import aws_pipes as pipes
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
+from devdevdev.embeddings import pipeline as embedding_pipeline
 from devdevdev.stages import CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE_SECONDS, Stage
 from devdevdev.storage.images import ATTACHED_TAG
 from devdevdev.store.schema import INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
@@ -113,6 +119,7 @@ class ApiStack(cdk.Stack):
         self.http_api = self._http_api()
         self.indexer = self._indexer()
         self.websocket_function, self.worker, websocket_url = self._live_channel()
+        self.embed, self.embed_failure, self.state_machine = self._embeddings()
         cdk.CfnOutput(self, "ApiUrl", value=self.http_api.api_endpoint, description="The web client's API base URL")
         cdk.CfnOutput(self, "WebSocketUrl", value=websocket_url, description="The live notification channel")
         cdk.CfnOutput(self, "ImagesUrl", value=f"https://{cdn.distribution_domain_name}")
@@ -286,6 +293,81 @@ class ApiStack(cdk.Stack):
         )
         api.grant_manage_connections(worker)
         return sockets, worker, live_stage.url
+
+    # -- embeddings -----------------------------------------------------------------------------------------------
+
+    def _embeddings(self) -> tuple[lambda_.Function, lambda_.Function, sfn.StateMachine]:
+        """Pick embeddings: the table's stream → an EventBridge Pipe (only embedding requests pass its filter) → a
+        Step Functions state machine: the embed task with retries and backoff on throttling and timeouts, and a catch
+        that records the failure. The policy is ``devdevdev.embeddings.pipeline``'s, which the local stack plays too.
+        """
+        policy = embedding_pipeline
+        embed = self.function(
+            "EmbedFunction",
+            code="functions/picks",
+            handler="embed.lambda_handler",
+            timeout=policy.TASK_TIMEOUT_SECONDS - 5,
+            environment={"EMBEDDING_PROVIDER": "openai", "OPENAI_API_KEY_ARN": self.secrets.openai.secret_arn},
+        )
+        self.secrets.openai.grant_read(embed)
+        failure = self.function(
+            "EmbedFailureFunction", code="functions/picks", handler="embed.failure_handler", timeout=10
+        )
+        wrap = sfn.Pass(self, "Records", parameters={"records.$": "$"})  # the Pipe delivers an array of records
+        task = tasks.LambdaInvoke(
+            self,
+            "Embed",
+            lambda_function=embed,
+            payload_response_only=True,
+            retry_on_service_exceptions=False,  # the policy below names Lambda's own errors too
+            task_timeout=sfn.Timeout.duration(cdk.Duration.seconds(policy.TASK_TIMEOUT_SECONDS)),
+        )
+        task.add_retry(
+            errors=list(policy.RETRY_ERRORS),
+            interval=cdk.Duration.seconds(policy.RETRY_INTERVAL_SECONDS),
+            backoff_rate=policy.RETRY_BACKOFF_RATE,
+            max_attempts=policy.RETRY_MAX_ATTEMPTS,
+        )
+        record = tasks.LambdaInvoke(self, "RecordFailure", lambda_function=failure, payload_response_only=True)
+        task.add_catch(record, errors=["States.ALL"], result_path="$.error")
+        logs_group = logs.LogGroup(
+            self, "EmbeddingStateMachineLogs", retention=_retention(self.config.log_retention_days)
+        )
+        machine = sfn.StateMachine(
+            self,
+            "EmbeddingStateMachine",
+            definition_body=sfn.DefinitionBody.from_chainable(wrap.next(task)),
+            state_machine_type=sfn.StateMachineType.STANDARD,
+            timeout=cdk.Duration.minutes(10),
+            tracing_enabled=True,
+            logs=sfn.LogOptions(destination=logs_group, level=sfn.LogLevel.ALL, include_execution_data=False),
+        )
+        pipe_role = iam.Role(self, "EmbeddingPipeRole", assumed_by=iam.ServicePrincipal("pipes.amazonaws.com"))
+        self.table.grant_stream_read(pipe_role)
+        machine.grant_start_execution(pipe_role)
+        pipe = pipes.CfnPipe(
+            self,
+            "EmbeddingPipe",
+            description="Pick embedding requests from the table's stream to the embedding state machine",
+            role_arn=pipe_role.role_arn,
+            source=self.table.table_stream_arn,
+            source_parameters=pipes.CfnPipe.PipeSourceParametersProperty(
+                dynamo_db_stream_parameters=pipes.CfnPipe.PipeSourceDynamoDBStreamParametersProperty(
+                    starting_position="LATEST", batch_size=1, maximum_retry_attempts=10
+                ),
+                filter_criteria=pipes.CfnPipe.FilterCriteriaProperty(
+                    filters=[pipes.CfnPipe.FilterProperty(pattern=json.dumps(policy.STREAM_FILTER))]
+                ),
+            ),
+            target=machine.state_machine_arn,
+            target_parameters=pipes.CfnPipe.PipeTargetParametersProperty(
+                step_function_state_machine_parameters=pipes.CfnPipe.PipeTargetStateMachineParametersProperty(
+                    invocation_type="FIRE_AND_FORGET"  # standard workflows; the execution does the retrying
+                )
+            ),
+        )
+        pipe.node.add_dependency(pipe_role)
+        return embed, failure, machine
 
     # -- data -----------------------------------------------------------------------------------------------------
 

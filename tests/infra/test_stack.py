@@ -5,14 +5,30 @@ from __future__ import annotations
 import json
 
 from aws_cdk.assertions import Match, Template
+from devdevdev.embeddings import pipeline
 from devdevdev.stages import stage
 from devdevdev.store.schema import INDEXES
 
 from infra import routes
 from infra.stack import GROUP_ACCESS, ITEM_ACTIONS
 
-# Actions AWS only grants on "*": none of this stack's functions needs one today.
-STAR_ONLY_ACTIONS: frozenset[str] = frozenset()
+# Actions AWS only grants on "*" (no resource-level permission): the embedding state machine's tracing and logging.
+STAR_ONLY_ACTIONS = frozenset(
+    {
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "xray:GetSamplingRules",
+        "xray:GetSamplingTargets",
+        "logs:CreateLogDelivery",
+        "logs:GetLogDelivery",
+        "logs:UpdateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:ListLogDeliveries",
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "logs:DescribeLogGroups",
+    }
+)
 
 
 def resources(template: Template, kind: str) -> dict[str, dict]:
@@ -96,7 +112,8 @@ def test_every_route_of_the_table_reaches_its_groups_function(template):
 def test_every_function_is_python_3_12_or_later_on_arm64_with_the_shared_layer(template):
     (layer,) = resources(template, "AWS::Lambda::LayerVersion")
     functions = resources(template, "AWS::Lambda::Function")
-    assert len(functions) == len(routes.GROUPS) + 3  # the groups, the indexer, the WebSocket function, the worker
+    # the groups, the indexer, the WebSocket function, the worker, the embed function and its failure recorder
+    assert len(functions) == len(routes.GROUPS) + 5
     for name, function in functions.items():
         properties = function["Properties"]
         major, minor = properties["Runtime"].removeprefix("python").split(".")
@@ -338,3 +355,93 @@ def test_article_indexer_reads_only_article_items_from_the_stream(template):
             "DomainEndpointOptions": Match.object_like({"EnforceHTTPS": True}),
         },
     )
+
+
+# Embeddings ---------------------------------------------------------------------------------------------------------
+
+
+def _handler(template: Template, handler: str) -> str:
+    (name,) = [
+        name
+        for name, function in resources(template, "AWS::Lambda::Function").items()
+        if function["Properties"]["Handler"] == handler
+    ]
+    return name
+
+
+def _definition(machine: dict) -> dict:
+    """The state machine's definition, with each reference replaced by the logical id it names."""
+    parts = machine["Properties"]["DefinitionString"]["Fn::Join"][1]
+    text = "".join(p if isinstance(p, str) else (p.get("Fn::GetAtt") or [p.get("Ref")])[0] for p in parts)
+    return json.loads(text)
+
+
+def test_the_state_machine_embeds_with_retries_and_records_failures(template):
+    (machine,) = resources(template, "AWS::StepFunctions::StateMachine").values()
+    definition = _definition(machine)
+    embed, failure = _handler(template, "embed.lambda_handler"), _handler(template, "embed.failure_handler")
+    assert definition["StartAt"] == "Records"
+    assert definition["States"]["Records"] == {"Type": "Pass", "Parameters": {"records.$": "$"}, "Next": "Embed"}
+    task = definition["States"]["Embed"]
+    assert (task["Type"], task["Resource"], task["End"]) == ("Task", embed, True)  # the function's ARN
+    assert task["TimeoutSeconds"] == pipeline.TASK_TIMEOUT_SECONDS
+    assert task["Retry"] == [
+        {
+            "ErrorEquals": list(pipeline.RETRY_ERRORS),
+            "IntervalSeconds": pipeline.RETRY_INTERVAL_SECONDS,
+            "MaxAttempts": pipeline.RETRY_MAX_ATTEMPTS,
+            "BackoffRate": pipeline.RETRY_BACKOFF_RATE,
+        }
+    ]
+    assert {"EmbeddingThrottled", "EmbeddingTimeout", "States.Timeout"} <= set(pipeline.RETRY_ERRORS)
+    assert task["Catch"] == [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "RecordFailure"}]
+    record = definition["States"]["RecordFailure"]
+    assert (record["Type"], record["Resource"], record["End"]) == ("Task", failure, True)
+    assert "Lambda.ServiceException" in record["Retry"][0]["ErrorEquals"]  # recording retries Lambda's own errors
+    assert machine["Properties"]["TracingConfiguration"] == {"Enabled": True}
+    assert machine["Properties"]["LoggingConfiguration"]["Level"] == "ALL"
+
+
+def test_the_pipe_feeds_only_embedding_requests_from_the_stream_to_the_state_machine(template):
+    (pipe,) = resources(template, "AWS::Pipes::Pipe").values()
+    properties = pipe["Properties"]
+    (table,) = resources(template, "AWS::DynamoDB::GlobalTable")
+    (machine,) = resources(template, "AWS::StepFunctions::StateMachine")
+    assert properties["Source"] == {"Fn::GetAtt": [table, "StreamArn"]}
+    assert properties["Target"] == {"Ref": machine}
+    assert properties["SourceParameters"]["FilterCriteria"] == {
+        "Filters": [{"Pattern": json.dumps(pipeline.STREAM_FILTER)}]
+    }
+    assert properties["TargetParameters"]["StepFunctionStateMachineParameters"] == {"InvocationType": "FIRE_AND_FORGET"}
+    role = properties["RoleArn"]["Fn::GetAtt"][0]
+    statements = [
+        s
+        for p in resources(template, "AWS::IAM::Policy").values()
+        if {"Ref": role} in p["Properties"]["Roles"]
+        for s in p["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    assert {a for s in statements for a in _actions(s)} == {
+        "dynamodb:ListStreams",
+        "dynamodb:DescribeStream",
+        "dynamodb:GetRecords",
+        "dynamodb:GetShardIterator",
+        "states:StartExecution",
+    }
+
+
+def test_only_the_embed_function_reads_the_openai_key(template):
+    key = _logical_id(
+        template,
+        "AWS::SecretsManager::Secret",
+        Description="devdevdev: the OpenAI API key for pick embeddings (set it after deploy)",
+    )
+    embed = _handler(template, "embed.lambda_handler")
+    readers = [
+        f for f in resources(template, "AWS::Lambda::Function") if _mentions(_policy_statements(template, f), key)
+    ]
+    assert readers == [embed]
+    variables = resources(template, "AWS::Lambda::Function")[embed]["Properties"]["Environment"]["Variables"]
+    assert variables["EMBEDDING_PROVIDER"] == "openai"
+    assert variables["OPENAI_API_KEY_ARN"] == {"Ref": key}
+    timeout = resources(template, "AWS::Lambda::Function")[embed]["Properties"]["Timeout"]
+    assert timeout < pipeline.TASK_TIMEOUT_SECONDS
