@@ -13,9 +13,8 @@ Every function has its own role: its log group, and only the actions and resourc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import json
+from dataclasses import dataclass
 
 import aws_cdk as cdk
 from aws_cdk import aws_apigatewayv2 as apigw

@@ -12,13 +12,9 @@ It uses Queries only (the requests index and the APPROVAL list), never a Scan. E
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-ENDPOINTS_FILE = Path(os.environ.get("LOCAL_ENDPOINTS_FILE", ROOT / ".local" / "endpoints.json"))  # by `make run`
+from local_stack import use_local_stack  # scripts/local_stack.py (the script's own directory is on the path)
 
 
 def main(argv: list[str]) -> int:
@@ -28,17 +24,8 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.batch_size < 1:
         parser.error("--batch-size must be at least 1")
-    if "DYNAMODB_ENDPOINT" not in os.environ and "TABLE_NAME" not in os.environ:
-        if not ENDPOINTS_FILE.is_file():
-            print(
-                "The local stack is not running: start `make run` first (or set TABLE_NAME for AWS).", file=sys.stderr
-            )
-            return 1
-        local = json.loads(ENDPOINTS_FILE.read_text())
-        os.environ.setdefault("DYNAMODB_ENDPOINT", local["DYNAMODB_ENDPOINT"])
-        os.environ.setdefault("STAGE", local.get("STAGE", "local"))
-        for variable, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}.items():
-            os.environ.setdefault(variable, value)
+    if not use_local_stack():
+        return 1
 
     from devdevdev.clock import Clock
     from devdevdev.runtime import Runtime
