@@ -6,8 +6,14 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 1
 
-.PHONY: run test setup prereqs lint format unit import service-key bench openapi
+STAGE ?= dev
+CDK := node_modules/.bin/cdk
+CDK_FLAGS := --no-notices --no-version-reporting
+CDK_OUT ?= cdk.out
+
+.PHONY: run test setup prereqs lint format unit import service-key backfill-embeddings bench openapi layer-wheels synth deploy
 
 prereqs:
 	@PYTHON=$(PYTHON) scripts/check-prereqs.sh
@@ -29,7 +35,7 @@ run: setup
 	$(PY) -m infra.local.run
 
 ## Every test tier against real local services (DynamoDB Local, moto's S3), started by the test session.
-test: setup
+test: setup layer-wheels
 	$(PY) -m pytest
 
 ## Bulk-load tech articles (JSON Lines) through the crawler endpoint of a running API: make import FILE=articles.jsonl
@@ -42,13 +48,29 @@ service-key: setup
 	@test -n "$(NAME)" || (echo "usage: make service-key NAME=<service-name> [SIGNED=1] [ONLY_SIGNED=1]" >&2; exit 2)
 	@$(PY) scripts/service_key.py "$(NAME)" $(if $(SIGNED),--signed) $(if $(ONLY_SIGNED),--only-signed)
 
-## Benchmarks on the embedded local stack (bench/README.md): make bench [BENCH=notifications]
+## Embed the picks that have none (failed or older than the pipeline): make backfill-embeddings [DRY_RUN=1]
+backfill-embeddings: setup
+	@$(PY) scripts/backfill_embeddings.py $(if $(DRY_RUN),--dry-run)
+
+## Benchmarks on the embedded local stack (bench/README.md): make bench [BENCH=notifications|similar_picks]
 bench: setup
 	$(PY) -m bench $(BENCH)
 
 ## The API reference from code: docs/openapi.json, docs/postman_collection.json (+ local environment), docs/errors.md
 openapi: setup
 	$(PY) scripts/openapi.py
+
+## The shared layer's wheels for Lambda (arm64), from the package index; a no-op once downloaded.
+layer-wheels: setup
+	@$(PY) -m infra.layer
+
+## The CloudFormation template in $(CDK_OUT)/, offline (no AWS account): make synth [STAGE=dev|prod]
+synth: setup layer-wheels
+	$(CDK) synth $(CDK_FLAGS) --quiet -o $(CDK_OUT) -c stage=$(STAGE)
+
+## Deploy the stage's stack with your AWS credentials (README, "Deploy"): make deploy STAGE=dev|prod
+deploy: setup layer-wheels
+	$(CDK) deploy $(CDK_FLAGS) -c stage=$(STAGE)
 
 unit: setup
 	$(PY) -m pytest tests/unit

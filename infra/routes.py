@@ -57,6 +57,7 @@ ROUTES: tuple[Route, ...] = (
         ("PATCH", "/picks/{pickId}"),
         ("DELETE", "/picks/{pickId}"),
         ("PATCH", "/picks/{pickId}/status"),
+        ("GET", "/picks/{pickId}/similarties"),  # sic: the contract's path
     ),
     *_routes(
         "articles",

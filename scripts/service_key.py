@@ -12,14 +12,10 @@ Running it again for the same name replaces the old key at once.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import secrets
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-ENDPOINTS_FILE = Path(os.environ.get("LOCAL_ENDPOINTS_FILE", ROOT / ".local" / "endpoints.json"))  # by `make run`
+from local_stack import use_local_stack  # scripts/local_stack.py (the script's own directory is on the path)
 
 
 def main(argv: list[str]) -> int:
@@ -31,17 +27,8 @@ def main(argv: list[str]) -> int:
     name = args.name.strip()
     if not name or len(name) > 100:
         parser.error("the name must be 1 to 100 characters")
-    if "DYNAMODB_ENDPOINT" not in os.environ and "TABLE_NAME" not in os.environ:
-        if not ENDPOINTS_FILE.is_file():
-            print(
-                "The local stack is not running: start `make run` first (or set TABLE_NAME for AWS).", file=sys.stderr
-            )
-            return 1
-        local = json.loads(ENDPOINTS_FILE.read_text())
-        os.environ.setdefault("DYNAMODB_ENDPOINT", local["DYNAMODB_ENDPOINT"])
-        os.environ.setdefault("STAGE", local.get("STAGE", "local"))
-        for variable, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}.items():
-            os.environ.setdefault(variable, value)
+    if not use_local_stack():
+        return 1
 
     from devdevdev.settings import Settings
     from devdevdev.store.models import bind

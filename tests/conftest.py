@@ -94,17 +94,13 @@ def seeded(runtime):
 
 
 def stream_pump(runtime):
-    """The local stream pump of the runtime's table, feeding the article indexer."""
-    from devdevdev.search.indexer import apply_stream_records
-
-    from infra.local.streams import StreamPump
+    """The local stream pump of the runtime's table, feeding the article indexer and the embedding pipeline (whose
+    retries do not wait in tests)."""
+    from infra.local.streams import StreamPump, followers
 
     settings = runtime.settings
     return StreamPump(
-        settings.dynamodb_endpoint,
-        settings.table_name,
-        settings.region,
-        lambda records: apply_stream_records(runtime, records),
+        settings.dynamodb_endpoint, settings.table_name, settings.region, followers(runtime, sleep=lambda _: None)
     )
 
 

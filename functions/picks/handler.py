@@ -1,15 +1,15 @@
-"""Function group ``picks``: lists, detail, create, modify, delete, votes, moderation and images."""
+"""Function group ``picks``: lists, detail, create, modify, delete, votes, moderation, images and similar picks."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
-from devdevdev.api.app import create_resolver, handle, ok, scope
+from devdevdev.api.app import create_resolver, handle, ok, ok_list, scope
 from devdevdev.api.errors import Errors
 from devdevdev.api.multipart import parse_multipart
 from devdevdev.api.request import cursor_id, page_size
-from devdevdev.services import pick_images, picks
+from devdevdev.services import pick_images, picks, similar_picks
 from devdevdev.store.picks import PickSort
 
 app = create_resolver()
@@ -108,6 +108,13 @@ def moderate_pick(pickId: str) -> Response:  # noqa: N803
     if not current.caller.is_admin:
         raise Errors.ACCESS_DENIED.error()
     return ok(picks.moderate(current.runtime, pick_id, current.request.json_body()))
+
+
+@app.get("/picks/<pickId>/similarties")
+def similar(pickId: str) -> Response:  # noqa: N803
+    """나도 고민 했는데 픽픽픽: members and guests alike."""
+    current = scope(app)
+    return ok_list(similar_picks.similar_picks(current.runtime, current.request.path_int("pickId")))
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -60,6 +60,14 @@ SSE_POLL_SECONDS = 0.2
 WEBSOCKET_STAGE = "ws"
 
 
+def reads_the_stream(route: routes.Route) -> bool:
+    """Whether a route answers from what the table's stream feeds: the article lists (the search index) and the
+    similar picks (the embeddings)."""
+    if route.method != "GET":
+        return False
+    return route.group == "articles" or route.path.endswith("/similarties")
+
+
 class LambdaContext:
     """The parts of the Lambda context object that handlers and Powertools read."""
 
@@ -246,9 +254,9 @@ class Gateway:
         body = await request.body()
         if len(body) * 4 // 3 > LAMBDA_PAYLOAD_LIMIT:
             return self._cors(request, too_large(request.headers.get("content-type", "")))
-        if self.stream_pump is not None and route.group == "articles" and request.method == "GET":
-            # In AWS the indexer trails the table by about a second; locally the lists read after the stream is
-            # applied, so a write is visible to the very next list.
+        if self.stream_pump is not None and reads_the_stream(route):
+            # In AWS the indexer and the embedding pipeline trail the table by about a second; locally these routes
+            # read after the stream is applied, so a write is visible to the very next list (or similar picks).
             try:
                 await run_in_threadpool(self.stream_pump.drain)
             except Exception as error:  # noqa: BLE001 (a late index is better than a failed request)

@@ -60,14 +60,15 @@ def main() -> int:
         import uvicorn
         from devdevdev.clock import Clock
         from devdevdev.runtime import Runtime, use_runtime
-        from devdevdev.search.indexer import apply_stream_records, reindex_all
+        from devdevdev.search.indexer import reindex_all
         from devdevdev.services.pick_images import expire_unattached
+        from devdevdev.services.similar_picks import backfill
         from devdevdev.settings import Settings
         from devdevdev.store.schema import ensure_table
 
         from infra.local.gateway import create_app
         from infra.local.seed import DEFAULT_CRAWLER_KEY, seed, seed_demo_comments
-        from infra.local.streams import StreamPump
+        from infra.local.streams import StreamPump, followers
 
         settings = Settings.from_env()
         ensure_table(services.dynamodb_client(settings.dynamodb_endpoint or "", settings.region), settings.table_name)
@@ -77,17 +78,16 @@ def main() -> int:
         seed(runtime, os.environ.get("CRAWLER_API_KEY", DEFAULT_CRAWLER_KEY))
         seed_demo_comments(runtime)
         indexed = reindex_all(runtime)  # the embedded search index lives in memory: rebuild it from the table
-        pump = StreamPump(
-            settings.dynamodb_endpoint or "",
-            settings.table_name,
-            settings.region,
-            lambda r: apply_stream_records(runtime, r),
-        )
+        pump = StreamPump(settings.dynamodb_endpoint or "", settings.table_name, settings.region, followers(runtime))
         pump.drain()
         pump.run_in_background()
         jobs = QueuePump(os.environ["SQS_ENDPOINT"], os.environ["NOTIFICATION_QUEUE_URL"], settings.region)
         jobs.run_in_background()  # the notification worker, as Lambda's SQS event source runs it in AWS
         print(f"Indexed {indexed} article(s) for search.")
+        # Picks kept in .local from before embeddings existed have none: embed them (`make backfill-embeddings`).
+        backfilled = backfill(runtime, runtime.embedding_provider).summary.embedded
+        if backfilled:
+            print(f"Embedded {len(backfilled)} pick title(s) that had no embedding.")
         expired = expire_unattached(runtime)  # in AWS the TTL and the bucket's lifecycle rule do this
         if expired:
             print(f"Deleted {expired} expired unattached image upload(s).")

@@ -1,8 +1,10 @@
-"""The local stack's stand-in for a Lambda on the DynamoDB stream: reads DynamoDB Local's stream of the table and
-hands the records to the same indexer code (``devdevdev.search.indexer``).
+"""The local stack's stand-in for what follows the DynamoDB stream in AWS: reads DynamoDB Local's stream of the table
+and hands the records to the same indexer code (``devdevdev.search.indexer``) and to the embedding pipeline
+(``infra.local.pipes``, the Pipe and the state machine).
 
-``drain()`` reads everything written so far; the gateway calls it before the article lists (so a write is visible
-to the next list, as the tests expect), and ``make run`` also runs it every half second in the background.
+``drain()`` reads everything written so far; the gateway calls it before the article lists and the similar picks
+(so a write is visible to the next read, as the tests expect), and ``make run`` also runs it every half second in
+the background.
 """
 
 from __future__ import annotations
@@ -14,6 +16,21 @@ from typing import Any
 import boto3
 
 from infra.local.services import LOCAL_CREDENTIALS
+
+
+def followers(runtime: Any, sleep: Callable[[float], None] | None = None) -> Callable[[list[dict[str, Any]]], None]:
+    """What the table's stream feeds, as one ``apply``: the article indexer, then the embedding pipeline."""
+    from devdevdev.search.indexer import apply_stream_records
+
+    from infra.local.pipes import EmbeddingPipe
+
+    pipe = EmbeddingPipe() if sleep is None else EmbeddingPipe(sleep=sleep)
+
+    def apply(records: list[dict[str, Any]]) -> None:
+        apply_stream_records(runtime, records)
+        pipe.apply(records)
+
+    return apply
 
 
 class StreamPump:

@@ -361,3 +361,40 @@ def test_a_member_hears_of_new_articles_on_the_stream_and_the_socket(tmp_path):
         assert [i["techArticle"]["id"] for i in page if i["type"] == "SUBSCRIPTION"] == [new, 8, 7]
     finally:
         stop(stack)
+
+
+def test_a_new_user_finds_similar_picks_and_the_backfill_has_nothing_to_do(tmp_path):
+    """Issue 9's "done when" on `make run`: four picks on one topic and one unrelated; the similar picks of one of
+    the four are the other three; `make backfill-embeddings` finds nothing missing."""
+    import httpx
+
+    from tests.integration.test_similar_picks import JAVA_KOTLIN, UNRELATED, pick_body
+
+    port = free_port()
+    endpoints = tmp_path / "endpoints.json"
+    os.environ["LOCAL_ENDPOINTS_FILE"] = str(endpoints)
+    try:
+        stack = start(port, tmp_path / "ddb")
+    finally:
+        del os.environ["LOCAL_ENDPOINTS_FILE"]
+    try:
+        api = httpx.Client(base_url=f"http://127.0.0.1:{port}{BASE}", timeout=15)
+        member = {"Authorization": f"Bearer {api.get('/token/test/user').json()['data']['accessToken']}"}
+        topic = [api.post("/picks", json=pick_body(t), headers=member).json()["data"]["pickId"] for t in JAVA_KOTLIN]
+        unrelated = api.post("/picks", json=pick_body(UNRELATED), headers=member).json()["data"]["pickId"]
+        response = api.get(f"/picks/{topic[0]}/similarties")
+        assert response.status_code == 200, response.text
+        ids = [item["id"] for item in response.json()["datas"]]
+        assert set(ids) == set(topic[1:]) and unrelated not in ids
+        done = subprocess.run(
+            [sys.executable, "scripts/backfill_embeddings.py", "--dry-run"],
+            cwd=ROOT,
+            env=dict(os.environ, LOCAL_ENDPOINTS_FILE=str(endpoints), PYTHONPATH=f"{ROOT / 'layers/shared'}:{ROOT}"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("0 pick(s) to embed with offline-ngram-v1")
+    finally:
+        stop(stack)

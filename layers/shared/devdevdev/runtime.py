@@ -18,6 +18,7 @@ from devdevdev.store.blames import BlameRepository
 from devdevdev.store.comments import CommentRepository
 from devdevdev.store.companies import CompanyRepository, SubscriptionRepository
 from devdevdev.store.dictionary import NicknameDictionary
+from devdevdev.store.embeddings import PickEmbeddingRepository
 from devdevdev.store.ids import IdAllocator
 from devdevdev.store.members import AnonymousMemberRepository, MemberRepository
 from devdevdev.store.models import bind
@@ -29,6 +30,8 @@ from devdevdev.store.services import ServiceRepository
 from devdevdev.store.surveys import SurveyRepository
 
 if TYPE_CHECKING:
+    from devdevdev.embeddings import EmbeddingProvider
+    from devdevdev.embeddings.similarity import CandidateCache
     from devdevdev.services.live import LivePusher
 
 
@@ -65,7 +68,13 @@ class Runtime:
 
     @cached_property
     def services(self) -> ServiceRepository:
-        return ServiceRepository()
+        arn = self.settings.crawler_keys_arn
+        if not arn:
+            return ServiceRepository()
+        from devdevdev.settings import secret_json
+        from devdevdev.store.services import parse_crawler_keys
+
+        return ServiceRepository(lambda: parse_crawler_keys(secret_json(arn)))
 
     @cached_property
     def dictionary(self) -> NicknameDictionary:
@@ -101,6 +110,25 @@ class Runtime:
     @cached_property
     def picks(self) -> PickRepository:
         return PickRepository()
+
+    @cached_property
+    def embeddings(self) -> PickEmbeddingRepository:
+        return PickEmbeddingRepository()
+
+    @cached_property
+    def embedding_provider(self) -> EmbeddingProvider:
+        """The settings' provider; tests may assign another (a failing one, a fake OpenAI)."""
+        from devdevdev.embeddings import create_provider
+
+        return create_provider(self.settings)
+
+    @cached_property
+    def candidate_cache(self) -> CandidateCache:
+        """The similar-pick candidates of this warm instance (rebuilt when their version moves); numpy loads here,
+        not on every function's cold start."""
+        from devdevdev.embeddings.similarity import CandidateCache
+
+        return CandidateCache()
 
     @cached_property
     def comments(self) -> CommentRepository:

@@ -11,6 +11,7 @@ import binascii
 import os
 from collections.abc import Mapping
 from functools import lru_cache
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -47,6 +48,8 @@ class Settings(BaseModel):
 
     rate_limit_per_minute: int = Field(120, gt=0)
 
+    crawler_keys_arn: str | None = None  # Secrets Manager: the crawlers' keys (store/services.py), besides the table
+
     oauth_client_id: str = ""
     oauth_client_secret: str = Field("", repr=False)
     oauth_authorize_url: str = "https://kauth.kakao.com/oauth/authorize"
@@ -68,6 +71,12 @@ class Settings(BaseModel):
     sse_heartbeat_seconds: float = Field(30, gt=0, le=30)
     sse_retry_millis: int = Field(30_000, gt=0)  # what a one-shot stream tells EventSource to wait before reconnecting
     websocket_ttl_seconds: int = Field(2 * 3600 + 600, gt=0)  # API Gateway closes a WebSocket after 2 hours
+
+    # Pick embeddings (similar picks): OpenAI in AWS, the offline provider on the local stack and in tests.
+    embedding_provider: Literal["offline", "openai"] = "offline"
+    embedding_model: str = "text-embedding-3-small"
+    openai_api_key: str = Field("", repr=False)
+    openai_timeout_seconds: float = Field(10.0, gt=0)
 
     nickname_change_interval_minutes: int = Field(1440, ge=0)
     auto_approve_picks: bool = False
@@ -146,6 +155,11 @@ class Settings(BaseModel):
             "LIVE_SSE_ENABLED": "live_sse_enabled",
             "SSE_TIMEOUT_SECONDS": "sse_timeout_seconds",
             "SSE_HEARTBEAT_SECONDS": "sse_heartbeat_seconds",
+            "CRAWLER_KEYS_ARN": "crawler_keys_arn",
+            "EMBEDDING_PROVIDER": "embedding_provider",
+            "EMBEDDING_MODEL": "embedding_model",
+            "OPENAI_API_KEY": "openai_api_key",
+            "OPENAI_TIMEOUT_SECONDS": "openai_timeout_seconds",
         }
         for name, field_name in plain.items():
             if env.get(name, "") != "":
@@ -157,6 +171,7 @@ class Settings(BaseModel):
         for secret_env, field_name in (
             ("JWT_SECRET_ARN", "jwt_secret"),
             ("OAUTH_CLIENT_SECRET_ARN", "oauth_client_secret"),
+            ("OPENAI_API_KEY_ARN", "openai_api_key"),
         ):
             if env.get(secret_env) and field_name not in values:
                 values[field_name] = _secret_value(env[secret_env])
@@ -167,11 +182,22 @@ class Settings(BaseModel):
         return cls.model_validate(values)
 
 
+SECRET_MAX_AGE_SECONDS = 300
+
+
 def _secret_value(arn: str) -> str:
     """Read a secret from Secrets Manager (once per cold start, through Powertools' cached provider)."""
     from aws_lambda_powertools.utilities.parameters import get_secret
 
-    return str(get_secret(arn, max_age=300))
+    return str(get_secret(arn, max_age=SECRET_MAX_AGE_SECONDS))
+
+
+def secret_json(arn: str) -> Any:
+    """A JSON secret from Secrets Manager, cached for 5 minutes per warm instance (so a rotation reaches every
+    instance within 5 minutes, without a deploy)."""
+    from aws_lambda_powertools.utilities.parameters import get_secret
+
+    return get_secret(arn, transform="json", max_age=SECRET_MAX_AGE_SECONDS)
 
 
 @lru_cache(maxsize=1)

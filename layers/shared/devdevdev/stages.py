@@ -1,7 +1,8 @@
 """Stage settings (local, test, dev, prod) in one place.
 
-The CDK app reads these to configure API Gateway (CORS) and the functions' environment; the functions read the
-same values back through :mod:`devdevdev.settings`. Tests import them too, so the three never drift.
+The CDK app reads these to configure API Gateway (CORS), the resources' sizes and the functions' environment; the
+functions read the same values back through :mod:`devdevdev.settings`. Tests import them too, so the three never
+drift.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ class Stage:
     frontend_url: str = "http://localhost:3000/"
     deletion_protection: bool = False
     tags: dict[str, str] = field(default_factory=dict)
+    # The deployed resources' sizes (read only by the CDK app).
+    function_memory_mb: int = 512
+    log_retention_days: int = 30
+    search_data_nodes: int = 1  # two or more also spread the domain over two availability zones
+    search_instance_type: str = "t3.small.search"
+    search_volume_gb: int = 10
 
 
 STAGES: dict[str, Stage] = {
@@ -50,6 +57,11 @@ STAGES: dict[str, Stage] = {
         test_tokens_enabled=False,
         frontend_url="https://www.devdevdev.co.kr/",
         deletion_protection=True,
+        function_memory_mb=1024,
+        log_retention_days=365,
+        search_data_nodes=2,
+        search_instance_type="m7g.large.search",
+        search_volume_gb=50,
     ),
 }
 

@@ -388,7 +388,10 @@ def moderate(runtime: Runtime, pick_id: int, body: dict[str, Any]) -> dict[str, 
     status = _text(body.get("contentStatus"), "contentStatus")
     if status not in MODERATION_STATUSES:
         raise bad_request(f"contentStatus 값이 올바르지 않습니다. 가능한 값: {', '.join(MODERATION_STATUSES)}")
-    pick = runtime.picks.set_status(pick_id, status)
+    try:
+        pick = runtime.picks.set_status(pick_id, status)
+    except Contended:
+        raise Errors.TEMPORARY_FAILURE.error() from None
     if pick is None:
         raise Errors.PICK_NOT_FOUND.error()
     return {"pickId": pick.id, "contentStatus": pick.status}

@@ -16,6 +16,13 @@ Layout (PK / SK):
 - ``PICK#<id>`` / ``VOTE#<M|A><voter id>``       the one active vote of a member (M) or anonymous member (A)
                                                  Everything that belongs to a pick lives in its partition, so
                                                  deleting a pick is one Query plus batched deletes.
+- ``PICK#<id>`` / ``EMBEDDING``                  the pick's title embedding (float32 bytes, its model, the title's hash)
+      GSI1 ``PICK_EMBEDDINGS`` / pick id          while the pick is APPROVAL: the similar-pick candidates, latest first
+- ``PICK#<id>`` / ``EMBEDDING_REQUEST#<revision:010d>``  a title waiting for its embedding (written with the pick's
+                                                 create or title change; its INSERT starts the pipeline; deleted
+                                                 once embedded; a failure is recorded on it)
+      GSI1 ``EMBEDDING_REQUESTS`` / pick id        every waiting or failed request (the backfill reads it)
+- ``PICK_EMBEDDINGS`` / ``VERSION``              a counter bumped whenever the candidates change (cache freshness)
 - ``IMAGE#<id>`` / ``IMAGE``                     an uploaded pick option image (who uploaded it, its S3 key)
 - ``BLAME_TYPES`` / ``<sortOrder:06d>#<id>``     the blame reasons, in display order
 - ``SURVEY`` / ``CURRENT``                       the current exit-survey version (questions and options inline)
@@ -106,6 +113,23 @@ def pick_partition(pick_id: int) -> str:
 def pick_vote(pick_id: int, voter: str) -> tuple[str, str]:
     """``voter`` is ``M<member id>`` or ``A<anonymous member id>``."""
     return f"PICK#{pick_id}", f"VOTE#{voter}"
+
+
+EMBEDDING_REQUEST_PREFIX = "EMBEDDING_REQUEST#"
+PICK_EMBEDDINGS = "PICK_EMBEDDINGS"  # GSI1: embeddings of APPROVAL picks, by pick id
+EMBEDDING_REQUESTS = "EMBEDDING_REQUESTS"  # GSI1: embedding requests waiting or failed, by pick id
+
+
+def pick_embedding(pick_id: int) -> tuple[str, str]:
+    return f"PICK#{pick_id}", "EMBEDDING"
+
+
+def embedding_request(pick_id: int, revision: int) -> tuple[str, str]:
+    return f"PICK#{pick_id}", f"{EMBEDDING_REQUEST_PREFIX}{revision:010d}"
+
+
+def embeddings_version() -> tuple[str, str]:
+    return PICK_EMBEDDINGS, "VERSION"
 
 
 def image(image_id: int) -> tuple[str, str]:

@@ -7,6 +7,7 @@ table name and the DynamoDB Local endpoint differ per stage and per test).
 from __future__ import annotations
 
 from pynamodb.attributes import (
+    BinaryAttribute,
     BooleanAttribute,
     JSONAttribute,
     ListAttribute,
@@ -271,6 +272,31 @@ class PickItem(TableModel):
     revision = NumberAttribute(default=0)  # bumped by content edits (optimistic locking of titles and images)
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
     modified_at = UTCDateTimeAttribute(null=True, attr_name="modifiedAt")
+
+
+class PickEmbeddingItem(TableModel):
+    """A pick's title embedding: little-endian float32 bytes (a quarter of a JSON list's size), with its model and
+    the hash of the title it was made from."""
+
+    pick_id = NumberAttribute(attr_name="pickId")
+    vector = BinaryAttribute(legacy_encoding=False)
+    dimensions = NumberAttribute()
+    model = UnicodeAttribute()
+    title_hash = UnicodeAttribute(attr_name="titleHash")
+    embedded_at = UTCDateTimeAttribute(attr_name="embeddedAt")
+
+
+class EmbeddingRequestItem(TableModel):
+    """A title waiting for its embedding; the failure of its last try, if any."""
+
+    pick_id = NumberAttribute(attr_name="pickId")
+    revision = NumberAttribute()
+    title_hash = UnicodeAttribute(attr_name="titleHash")
+    requested_at = UTCDateTimeAttribute(attr_name="requestedAt")
+    error = UnicodeAttribute(null=True)
+    cause = UnicodeAttribute(null=True)
+    failed_at = UTCDateTimeAttribute(null=True, attr_name="failedAt")
+    failures = NumberAttribute(default=0)
 
 
 class PickVoteItem(TableModel):

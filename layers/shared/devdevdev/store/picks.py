@@ -15,10 +15,12 @@ from datetime import datetime
 from enum import Enum
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from devdevdev.store import keys
 from devdevdev.store.comments import CommentRepository
+from devdevdev.store.embeddings import PickEmbeddingRepository, relist, request_item
 from devdevdev.store.errors import is_condition_failure
 from devdevdev.store.members import Actor
 from devdevdev.store.models import (
@@ -31,7 +33,7 @@ from devdevdev.store.models import (
     TableModel,
 )
 from devdevdev.store.pages import query_page
-from devdevdev.store.transactions import commit
+from devdevdev.store.transactions import ConditionFailed, Contended, commit
 
 APPROVAL, READY, REJECT = "APPROVAL", "READY", "REJECT"
 DELETING = "DELETING"  # being deleted: invisible everywhere, finished by the next DELETE
@@ -316,9 +318,10 @@ class PickRepository:
         options: tuple[OptionDraft, OptionDraft],
         now: datetime,
     ) -> None:
-        """Create a pick, count it on its author, and attach its images, all or nothing.
+        """Create a pick, count it on its author, ask for its title's embedding, and attach its images, all or
+        nothing.
 
-        Raises ``ConditionFailed`` when an image is no longer the author's to attach (operation index ≥ 2)."""
+        Raises ``ConditionFailed`` when an image is no longer the author's to attach (operation index ≥ 3)."""
         first, second = options
         item = PickItem(
             *keys.pick(pick_id),
@@ -347,6 +350,7 @@ class PickRepository:
                 actions=[MemberItem.pick_total_count.add(1)],
                 condition=MemberItem.pk.exists(),
             )
+            write.save(request_item(pick_id, 0, title, now))
             for image_id in images:
                 _attach(write, image_id, pick_id, member_id)
 
@@ -362,7 +366,8 @@ class PickRepository:
         detach_expires_at: datetime,
         now: datetime,
     ) -> None:
-        """Replace the title and options as of ``pick.revision``; attach new images, release removed ones.
+        """Replace the title and options as of ``pick.revision``; attach new images, release removed ones. A new
+        title also asks for its embedding.
 
         Raises ``ConditionFailed``: operation 0 when the pick changed meanwhile (re-read and retry), others when an
         image can no longer be attached."""
@@ -383,6 +388,8 @@ class PickRepository:
                 ],
                 condition=(PickItem.revision == pick.revision) & (PickItem.content_status != DELETING),
             )
+            if title != pick.title:
+                write.save(request_item(pick.id, pick.revision + 1, title, now))
             for image_id in attach:
                 _attach(write, image_id, pick.id, member_id)
             for image_id in detach:
@@ -412,20 +419,32 @@ class PickRepository:
         commit(build)
 
     def set_status(self, pick_id: int, status: str) -> Pick | None:
-        """Moderation: APPROVAL lists the pick, anything else unlists it. None when there is no such pick."""
-        item = PickItem(*keys.pick(pick_id))
-        actions = [PickItem.content_status.set(status)]
+        """Moderation: APPROVAL lists the pick (and its embedding among the similar-pick candidates), anything else
+        unlists it, in one transaction. None when there is no such pick."""
+        actions: list[Action] = [PickItem.content_status.set(status)]
         if status == APPROVAL:
             actions += [attribute.set(keys.PICKS_LIST) for attribute in LISTED_ATTRIBUTES]
         else:
             actions += [attribute.remove() for attribute in LISTED_ATTRIBUTES]
-        try:
-            item.update(actions=actions, condition=PickItem.pk.exists() & (PickItem.content_status != DELETING))
-        except UpdateError as error:
-            if is_condition_failure(error):
-                return None
-            raise
-        return _pick(item)
+        for _ in range(5):
+            embedded = PickEmbeddingRepository().exists(pick_id)
+
+            def build(write: TransactWrite, embedded: bool = embedded) -> None:
+                write.update(
+                    PickItem(*keys.pick(pick_id)),
+                    actions=actions,
+                    condition=PickItem.pk.exists() & (PickItem.content_status != DELETING),
+                )
+                relist(write, pick_id, status == APPROVAL, embedded)
+
+            try:
+                commit(build)
+            except ConditionFailed as failed:
+                if 0 in failed.failed:
+                    return None
+                continue  # the embedding was stored meanwhile: decide again
+            return self.get(pick_id)
+        raise Contended()
 
     def count_blame(self, write: TransactWrite, pick_id: int) -> None:
         """Within a blame's transaction: +1 blame on an APPROVAL pick."""
@@ -471,6 +490,7 @@ class PickRepository:
             if (item.pk, item.sk) != keys.pick(pick.id)
         ]
         _delete_keys(children)
+        PickEmbeddingRepository().forget(pick.id)
 
     def finish_delete(self, pick_id: int) -> None:
         """Remove the pick item itself (the last step)."""

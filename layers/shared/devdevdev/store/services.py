@@ -1,12 +1,20 @@
-"""Server-to-server clients (the crawler): their api-keys, stored only as SHA-256 hashes."""
+"""Server-to-server clients (the crawler): their api-keys, stored only as SHA-256 hashes.
+
+A deployed stack can also hold them in Secrets Manager (the ``CrawlerKeys`` secret, ``CRAWLER_KEYS_ARN``): a JSON
+object ``{"<service-name>": {"apiKey": "...", "signingSecret": "...", "requireSignature": false}}``. A name in the
+secret wins over the same name in the table, so an operator can rotate a key with ``put-secret-value`` alone.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from devdevdev.store import keys
@@ -26,8 +34,43 @@ def api_key_hash(api_key: str) -> str:
     return hashlib.sha256(api_key.encode("utf-8")).hexdigest()
 
 
+class SecretService(BaseModel):
+    """One entry of the crawler keys secret."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    api_key: str = Field(alias="apiKey", min_length=16)
+    signing_secret: str | None = Field(None, alias="signingSecret", min_length=16)
+    require_signature: bool = Field(False, alias="requireSignature")
+
+
+class CrawlerKeysError(ValueError):
+    """The crawler keys secret is not the documented JSON (an operator's mistake, reported by name)."""
+
+
+def parse_crawler_keys(value: Mapping[str, Any]) -> dict[str, Service]:
+    """The services of the crawler keys secret, validated; a malformed entry names itself in the error."""
+    if not isinstance(value, Mapping):
+        raise CrawlerKeysError("the crawler keys secret must be a JSON object of service names")
+    services = {}
+    for name, entry in value.items():
+        try:
+            parsed = SecretService.model_validate(entry)
+        except ValidationError as error:
+            fields = ", ".join(".".join(map(str, e["loc"])) or "entry" for e in error.errors())
+            raise CrawlerKeysError(f"crawler keys secret: service {name!r} is malformed ({fields})") from None
+        services[name] = Service(name, api_key_hash(parsed.api_key), parsed.signing_secret, parsed.require_signature)
+    return services
+
+
 class ServiceRepository:
-    """Registers services and checks their keys in constant time."""
+    """Registers services and checks their keys in constant time.
+
+    ``secret_services`` (optional) returns the services of the crawler keys secret; it is called on every lookup
+    and is expected to cache (Powertools' secret provider keeps the value for 5 minutes).
+    """
+
+    def __init__(self, secret_services: Callable[[], Mapping[str, Service]] | None = None) -> None:
+        self._secret_services = secret_services
 
     def put(
         self, name: str, api_key: str, *, signing_secret: str | None = None, require_signature: bool = False
@@ -42,6 +85,10 @@ class ServiceRepository:
         ).save()
 
     def get(self, name: str) -> Service | None:
+        if self._secret_services is not None:
+            from_secret = self._secret_services().get(name)
+            if from_secret is not None:
+                return from_secret
         try:
             item = ServiceItem.get(*keys.service(name))
         except DoesNotExist:

@@ -1,0 +1,48 @@
+"""The embedding steps of the Step Functions state machine (``devdevdev.embeddings.pipeline``).
+
+``lambda_handler`` is the task: it embeds the current title of each pick its input names and stores the
+embedding with the pick. Its input is ``{"records": [<DynamoDB stream records, as the Pipe delivers them>]}`` or
+``{"pickId": 42}`` (the backfill, an operator). Transient provider errors are raised as ``EmbeddingThrottled``,
+``EmbeddingTimeout`` or ``EmbeddingUnavailable``: Lambda reports the class name as the error, which the state
+machine's retry matches. ``failure_handler`` is the catch: it records the final error on the picks' requests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from devdevdev.api.app import logger
+from devdevdev.runtime import get_runtime
+from devdevdev.services import similar_picks
+
+
+def pick_ids_of(event: dict[str, Any] | list[Any]) -> list[int]:
+    """The pick ids an execution's input names (stream records' ``PICK#<id>`` keys, or ``pickId``)."""
+    if isinstance(event, list):  # the Pipe's batch as it is, without an input template
+        event = {"records": event}
+    ids: set[int] = set()
+    if event.get("pickId") is not None:
+        ids.add(int(event["pickId"]))
+    for record in event.get("records") or []:
+        partition = str(record.get("dynamodb", {}).get("Keys", {}).get("PK", {}).get("S", ""))
+        prefix, _, number = partition.partition("#")
+        if prefix == "PICK" and number.isdigit():
+            ids.add(int(number))
+    return sorted(ids)
+
+
+def lambda_handler(event: dict[str, Any] | list[Any], context: Any) -> dict[str, Any]:
+    runtime = get_runtime()
+    pick_ids = pick_ids_of(event)
+    summary = similar_picks.embed_picks(runtime, runtime.embedding_provider, pick_ids).as_dict()
+    logger.info("embedded pick titles", extra={"picks": pick_ids, **summary})
+    return {"pickIds": pick_ids, **summary}
+
+
+def failure_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    error = event.get("error") or {}
+    name, cause = str(error.get("Error") or "Unknown"), str(error.get("Cause") or "")
+    pick_ids = pick_ids_of(event)
+    recorded = similar_picks.record_failure(get_runtime(), pick_ids, name, cause)
+    logger.error("pick embedding failed", extra={"picks": pick_ids, "error": name, "cause": cause[:500]})
+    return {"pickIds": pick_ids, "error": name, "recorded": {str(k): v for k, v in recorded.items()}}
