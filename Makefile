@@ -6,7 +6,9 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 export PYTHONPATH := $(CURDIR)/layers/shared:$(CURDIR)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 1
+# jsii (the CDK's bridge to Node) warns at length on every import when Node is past its end of life; the CDK still
+# runs there. Its switch takes the major versions to keep quiet about: this machine's.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := $(shell node -p 'process.versions.node.split(".")[0]' 2>/dev/null)
 
 STAGE ?= dev
 CDK := node_modules/.bin/cdk

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import NamedTuple
 
@@ -235,13 +236,22 @@ def start_live_server(runtime):
 def live(seeded) -> Iterator[LiveServer]:
     """The seeded stage served on a real port, with the notification worker following the queue in the background
     (as ``make run`` does)."""
+    with served(seeded) as server:
+        yield server
+
+
+@contextmanager
+def served(runtime) -> Iterator[LiveServer]:
+    """The runtime's stage on a real port, with the notification worker following its queue in the background."""
     from infra.local.queues import QueuePump
 
-    server, thread, url = start_live_server(seeded)
-    settings = seeded.settings
+    server, thread, url = start_live_server(runtime)
+    settings = runtime.settings
     pump = QueuePump(settings.sqs_endpoint, settings.notification_queue_url, settings.region)
     pump.run_in_background()
-    yield LiveServer(url, seeded)
-    pump.stop()
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield LiveServer(url, runtime)
+    finally:
+        pump.stop()
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from infra.local import services
-from tests.conftest import LiveServer, build_runtime, stage_env, start_live_server
+from tests.conftest import LiveServer, build_runtime, served, stage_env
 
 
 @pytest.fixture(scope="module")
@@ -16,18 +16,12 @@ def stage(dynamodb_endpoint: str, s3_endpoint: str) -> Iterator[LiveServer]:
     """The demo data (``infra.local.seed``) served on a real port, with the notification worker in the background."""
     from devdevdev.runtime import use_runtime
 
-    from infra.local.queues import QueuePump
     from infra.local.seed import seed
 
     runtime = build_runtime(stage_env(dynamodb_endpoint, s3_endpoint))
     seed(runtime)
-    server, thread, url = start_live_server(runtime)
+    with served(runtime) as server:
+        yield server
     settings = runtime.settings
-    pump = QueuePump(settings.sqs_endpoint, settings.notification_queue_url, settings.region)
-    pump.run_in_background()
-    yield LiveServer(url, runtime)
-    pump.stop()
-    server.should_exit = True
-    thread.join(timeout=10)
     use_runtime(None)
     services.dynamodb_client(settings.dynamodb_endpoint or "").delete_table(TableName=settings.table_name)

@@ -24,7 +24,6 @@ def _offline(command: list[str]) -> list[str]:
 def test_make_synth_writes_the_template_offline(tmp_path):
     layer.download_wheels()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env["JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION"] = "1"
     result = subprocess.run(
         _offline(["make", "--no-print-directory", "synth", f"CDK_OUT={tmp_path}", "STAGE=prod"]),
         cwd=ROOT,
