@@ -46,7 +46,7 @@ RUNTIME = lambda_.Runtime.PYTHON_3_13  # the layer's wheels are built for this v
 ARCHITECTURE = lambda_.Architecture.ARM_64
 SEARCH_INDEX = "articles"
 # What the functions do to the table: items by key, in batches and transactions, and Queries of the table and its
-# indexes. No Scan (the code has none), no table management.
+# indexes. No table-wide reads (the code has none) and no table management.
 ITEM_ACTIONS = (
     "dynamodb:GetItem",
     "dynamodb:BatchGetItem",
