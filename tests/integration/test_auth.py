@@ -1,6 +1,10 @@
-"""functions/auth through the local gateway, on DynamoDB Local: test tokens, refresh rotation, logout, JWT errors."""
+"""functions/auth through the local gateway, on DynamoDB Local: test tokens, token types, refresh families, logout,
+JWT errors."""
 
 from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import jwt
 import pytest
@@ -99,9 +103,23 @@ def test_unsupported_token_is_401_unsupported(client):
     assert (response.status_code, response.json()) == (401, fail("지원하지 않는 JWT 입니다.", 401))
 
 
-def test_refresh_rotates_and_refuses_the_old_token(client):
+def refresh_with(client, token: str, **headers: str):
+    """``POST /token/refresh`` with only this refresh cookie (the client's own cookie jar left out)."""
+    client.cookies.clear()
+    return client.post(f"{BASE}/token/refresh", headers={**headers, "Cookie": f"DEVDEVDEV_REFRESH_TOKEN={token}"})
+
+
+def cookie_value(response, name: str) -> str:
+    return set_cookies(response)[name].split(";")[0].split("=", 1)[1]
+
+
+INVALID_REFRESH = fail("유효하지 않은 리프레시 토큰 입니다.", 401)
+UNSUPPORTED = fail("지원하지 않는 JWT 입니다.", 401)
+
+
+def test_refresh_rotates_the_token(client):
     old = tokens(client)["refreshToken"]
-    response = client.post(f"{BASE}/token/refresh", headers={"Cookie": f"DEVDEVDEV_REFRESH_TOKEN={old}"})
+    response = refresh_with(client, old)
     assert (response.status_code, response.json()) == (200, {"resultType": "SUCCESS"})
     cookies = set_cookies(response)
     assert set(cookies) == {"DEVDEVDEV_ACCESS_TOKEN", "DEVDEVDEV_REFRESH_TOKEN", "DEVDEVDEV_LOGIN_STATUS"}
@@ -109,15 +127,9 @@ def test_refresh_rotates_and_refuses_the_old_token(client):
     assert "Max-Age=604800" in cookies["DEVDEVDEV_REFRESH_TOKEN"] and "HttpOnly" in cookies["DEVDEVDEV_REFRESH_TOKEN"]
     assert cookies["DEVDEVDEV_LOGIN_STATUS"].startswith("DEVDEVDEV_LOGIN_STATUS=active;")
     assert "SameSite=Lax" in cookies["DEVDEVDEV_REFRESH_TOKEN"] and "Domain=" not in cookies["DEVDEVDEV_REFRESH_TOKEN"]
-    new = cookies["DEVDEVDEV_REFRESH_TOKEN"].split(";")[0].split("=", 1)[1]
+    new = cookie_value(response, "DEVDEVDEV_REFRESH_TOKEN")
     assert new != old
-
-    client.cookies.clear()
-    reused = client.post(f"{BASE}/token/refresh", headers={"Cookie": f"DEVDEVDEV_REFRESH_TOKEN={old}"})
-    assert (reused.status_code, reused.json()) == (401, fail("유효하지 않은 리프레시 토큰 입니다.", 401))
-    client.cookies.clear()
-    again = client.post(f"{BASE}/token/refresh", headers={"Cookie": f"DEVDEVDEV_REFRESH_TOKEN={new}"})
-    assert again.status_code == 200
+    assert refresh_with(client, new).status_code == 200
 
 
 def test_new_access_token_from_refresh_works(client):
@@ -159,20 +171,174 @@ def test_refresh_with_a_tampered_cookie_clears_it(client):
     assert "Max-Age=0" in set_cookies(response)["DEVDEVDEV_REFRESH_TOKEN"]
 
 
-def test_concurrent_refreshes_with_one_token_let_exactly_one_win(client):
-    from concurrent.futures import ThreadPoolExecutor
-
+@pytest.mark.parametrize("concurrent", [3, 8])
+def test_concurrent_refreshes_with_one_token_all_get_the_same_successor(client, concurrent):
+    """The web client sends one refresh per failing query, all at once: all succeed, with one new token."""
     refresh = tokens(client)["refreshToken"]
     client.cookies.clear()
+    start = threading.Barrier(concurrent)
 
     def attempt(_):
-        return client.post(
-            f"{BASE}/token/refresh", headers={"Cookie": f"DEVDEVDEV_REFRESH_TOKEN={refresh}"}
-        ).status_code
+        start.wait()
+        return client.post(f"{BASE}/token/refresh", headers={"Cookie": f"DEVDEVDEV_REFRESH_TOKEN={refresh}"})
 
-    with ThreadPoolExecutor(8) as pool:
-        statuses = list(pool.map(attempt, range(8)))
-    assert sorted(statuses) == [200] + [401] * 7
+    with ThreadPoolExecutor(concurrent) as pool:
+        responses = list(pool.map(attempt, range(concurrent)))
+    assert [(r.status_code, r.json()) for r in responses] == [(200, {"resultType": "SUCCESS"})] * concurrent
+    successors = {cookie_value(r, "DEVDEVDEV_REFRESH_TOKEN") for r in responses}
+    assert len(successors) == 1 and refresh not in successors
+    # every new access token works, and the one successor is the family's current token
+    for response in responses:
+        access = cookie_value(response, "DEVDEVDEV_ACCESS_TOKEN")
+        client.cookies.clear()
+        assert client.get(f"{BASE}/mypage/picks", headers=bearer(access)).status_code == 200
+    newest = refresh_with(client, successors.pop())
+    assert newest.status_code == 200
+    assert cookie_value(newest, "DEVDEVDEV_REFRESH_TOKEN") not in (refresh, *successors)
+
+
+def test_a_refresh_token_is_not_a_bearer(client):
+    refresh = tokens(client)["refreshToken"]
+    client.cookies.clear()
+    for method, path in (("GET", "/mypage/picks"), ("GET", "/picks"), ("POST", "/logout")):
+        response = client.request(method, f"{BASE}{path}", headers=bearer(refresh))
+        assert (response.status_code, response.json()) == (401, UNSUPPORTED), path
+
+
+def test_a_refresh_token_is_not_a_bearer_after_logout_either(client):
+    pair = tokens(client)
+    assert client.post(f"{BASE}/logout", headers=bearer(pair["accessToken"])).status_code == 200
+    client.cookies.clear()
+    response = client.get(f"{BASE}/mypage/picks", headers=bearer(pair["refreshToken"]))
+    assert (response.status_code, response.json()) == (401, UNSUPPORTED)
+
+
+def test_an_access_token_is_not_a_refresh_token(client):
+    access = tokens(client)["accessToken"]
+    response = refresh_with(client, access)
+    assert (response.status_code, response.json()) == (401, UNSUPPORTED)
+    assert "Max-Age=0" in set_cookies(response)["DEVDEVDEV_REFRESH_TOKEN"]
+
+
+def test_the_token_just_rotated_answers_the_same_successor_within_the_interval(clocked):
+    client, _, clock = clocked
+    old = tokens(client)["refreshToken"]
+    first = refresh_with(client, old)
+    successor = cookie_value(first, "DEVDEVDEV_REFRESH_TOKEN")
+    clock.advance(seconds=30)  # the default interval, to the second
+    again = refresh_with(client, old)
+    assert (again.status_code, again.json()) == (200, {"resultType": "SUCCESS"})
+    assert cookie_value(again, "DEVDEVDEV_REFRESH_TOKEN") == successor
+    assert cookie_value(again, "DEVDEVDEV_ACCESS_TOKEN") != cookie_value(first, "DEVDEVDEV_ACCESS_TOKEN")
+    assert refresh_with(client, successor).status_code == 200
+
+
+def test_the_token_just_rotated_after_the_interval_revokes_the_family(clocked):
+    client, _, clock = clocked
+    old = tokens(client)["refreshToken"]
+    newest = cookie_value(refresh_with(client, old), "DEVDEVDEV_REFRESH_TOKEN")
+    clock.advance(seconds=31)
+    reused = refresh_with(client, old)
+    assert (reused.status_code, reused.json()) == (401, INVALID_REFRESH)
+    assert "Max-Age=0" in set_cookies(reused)["DEVDEVDEV_REFRESH_TOKEN"]
+    # the thief's (or the member's) newest token of that family is refused too
+    refused = refresh_with(client, newest)
+    assert (refused.status_code, refused.json()) == (401, INVALID_REFRESH)
+    # and so is the old one again, without reviving anything
+    assert refresh_with(client, old).json() == INVALID_REFRESH
+    # a new login starts over
+    assert refresh_with(client, tokens(client)["refreshToken"]).status_code == 200
+
+
+def test_an_older_token_of_the_family_revokes_it_even_within_the_interval(clocked):
+    client, _, clock = clocked
+    first = tokens(client)["refreshToken"]
+    second = cookie_value(refresh_with(client, first), "DEVDEVDEV_REFRESH_TOKEN")
+    clock.advance(seconds=1)
+    third = cookie_value(refresh_with(client, second), "DEVDEVDEV_REFRESH_TOKEN")
+    assert len({first, second, third}) == 3
+    assert refresh_with(client, first).json() == INVALID_REFRESH  # two generations back
+    assert refresh_with(client, third).json() == INVALID_REFRESH
+
+
+def test_concurrent_reuse_after_the_interval_revokes_the_family(clocked):
+    client, _, clock = clocked
+    old = tokens(client)["refreshToken"]
+    newest = cookie_value(refresh_with(client, old), "DEVDEVDEV_REFRESH_TOKEN")
+    clock.advance(minutes=5)
+    client.cookies.clear()
+    start = threading.Barrier(6)
+
+    def attempt(token):
+        start.wait()
+        return client.post(f"{BASE}/token/refresh", headers={"Cookie": f"DEVDEVDEV_REFRESH_TOKEN={token}"})
+
+    with ThreadPoolExecutor(6) as pool:  # the thief's replays race the member's own refreshes
+        responses = list(pool.map(attempt, [old, old, old, newest, newest, newest]))
+    statuses = [r.status_code for r in responses]
+    assert statuses[:3] == [401, 401, 401]
+    # Each of the member's refreshes ran before or after the revocation: those before got the successor of newest
+    # (all the same one), those after 401; and after the race the whole family is refused.
+    assert set(statuses[3:]) <= {200, 401}
+    assert len({cookie_value(r, "DEVDEVDEV_REFRESH_TOKEN") for r in responses[3:] if r.status_code == 200}) <= 1
+    for token in [
+        old,
+        newest,
+        *(cookie_value(r, "DEVDEVDEV_REFRESH_TOKEN") for r in responses if r.status_code == 200),
+    ]:
+        assert refresh_with(client, token).json() == INVALID_REFRESH
+
+
+def test_logout_revokes_the_family(client):
+    pair = tokens(client)
+    newest = cookie_value(refresh_with(client, pair["refreshToken"]), "DEVDEVDEV_REFRESH_TOKEN")
+    client.cookies.clear()
+    assert client.post(f"{BASE}/logout", headers=bearer(pair["accessToken"])).status_code == 200
+    for token in (newest, pair["refreshToken"]):
+        response = refresh_with(client, token)
+        assert (response.status_code, response.json()) == (401, INVALID_REFRESH)
+
+
+def test_a_second_login_starts_a_new_family(client):
+    first = tokens(client)["refreshToken"]
+    rotated = cookie_value(refresh_with(client, first), "DEVDEVDEV_REFRESH_TOKEN")
+    second = tokens(client)["refreshToken"]
+    assert (
+        jwt.decode(second, options={"verify_signature": False})["family"]
+        != jwt.decode(rotated, options={"verify_signature": False})["family"]
+    )
+    # the earlier family's tokens are refused, and refusing them does not touch the new family
+    for token in (first, rotated):
+        assert refresh_with(client, token).json() == INVALID_REFRESH
+    assert refresh_with(client, second).status_code == 200
+
+
+def legacy_token(**extra) -> str:
+    """A token as issued before the type claim (a refresh token had a random ``jti``)."""
+    import base64
+
+    body = {"email": "test_user@devdevdev.com", "socialType": "KAKAO", "role": "ROLE_USER", "iat": 1, "exp": 4 * 10**9}
+    return jwt.encode(dict(body, **extra), base64.b64decode(LOCAL_JWT_SECRET), "HS256")
+
+
+def test_tokens_issued_before_the_type_claim_keep_working_in_their_own_role(client, seeded):
+    from devdevdev.auth.tokens import token_hash
+    from devdevdev.store import keys
+    from devdevdev.store.models import MemberItem
+
+    access, refresh = legacy_token(), legacy_token(jti="a1b2c3d4e5f60718")
+    member_id = seeded.members.member_id_for_login("KAKAO", "test_user@devdevdev.com")
+    # the member's row as it was written before families: the current token's hash only
+    MemberItem(*keys.member(member_id)).update(actions=[MemberItem.refresh_token_hash.set(token_hash(refresh))])
+    client.cookies.clear()
+    assert client.get(f"{BASE}/mypage/picks", headers=bearer(access)).status_code == 200
+    assert client.get(f"{BASE}/mypage/picks", headers=bearer(refresh)).json() == UNSUPPORTED
+    assert refresh_with(client, access).json() == UNSUPPORTED
+    rotated = refresh_with(client, refresh)
+    assert rotated.status_code == 200
+    successor = cookie_value(rotated, "DEVDEVDEV_REFRESH_TOKEN")
+    assert jwt.decode(successor, options={"verify_signature": False})["family"] == "a1b2c3d4e5f60718"
+    assert cookie_value(refresh_with(client, refresh), "DEVDEVDEV_REFRESH_TOKEN") == successor  # within the interval
 
 
 def test_unknown_route_is_a_404_envelope(client):

@@ -1,7 +1,7 @@
 """Stage settings: defaults per stage, environment overrides, refusals."""
 
 import pytest
-from devdevdev.settings import Settings
+from devdevdev.settings import LOCAL_JWT_SECRET, Settings
 from devdevdev.stages import STAGES
 
 
@@ -56,3 +56,34 @@ def test_every_stage_builds():
     for name in STAGES:
         env = {"STAGE": name, "JWT_SECRET": "a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5"}
         assert Settings.from_env(env).stage == name
+
+
+PROD_SECRET = "a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5"
+
+
+def test_prod_refuses_test_tokens_and_names_the_variable():
+    with pytest.raises(ValueError, match="TEST_TOKENS_ENABLED must be false in the prod stage") as refused:
+        Settings.from_env({"STAGE": "prod", "JWT_SECRET": PROD_SECRET, "TEST_TOKENS_ENABLED": "true"})
+    assert PROD_SECRET not in str(refused.value) and PROD_SECRET[-12:] not in str(refused.value)
+    assert Settings.from_env({"STAGE": "prod", "JWT_SECRET": PROD_SECRET, "TEST_TOKENS_ENABLED": "false"})
+    # dev keeps its test tokens on purpose
+    assert Settings.from_env({"STAGE": "dev", "JWT_SECRET": PROD_SECRET}).test_tokens_enabled is True
+
+
+@pytest.mark.parametrize("stage", ["prod", "dev"])
+def test_a_deployed_stage_refuses_the_development_key(stage):
+    with pytest.raises(ValueError, match="JWT_SECRET .* is the development key"):
+        Settings.from_env({"STAGE": stage, "JWT_SECRET": LOCAL_JWT_SECRET})
+
+
+def test_local_stages_use_the_development_key():
+    for stage in ("local", "test"):
+        assert Settings.from_env({"STAGE": stage}).jwt_secret == LOCAL_JWT_SECRET
+
+
+def test_refresh_token_reuse_interval():
+    assert Settings.from_env({"STAGE": "local"}).refresh_token_reuse_interval_seconds == 30
+    env = {"STAGE": "local", "REFRESH_TOKEN_REUSE_INTERVAL_SECONDS": "0"}
+    assert Settings.from_env(env).refresh_token_reuse_interval_seconds == 0
+    with pytest.raises(ValueError, match="refresh_token_reuse_interval_seconds"):
+        Settings.from_env({"STAGE": "local", "REFRESH_TOKEN_REUSE_INTERVAL_SECONDS": "61"})

@@ -13,17 +13,20 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from devdevdev.stages import stage as stage_named
 
 # A development-only secret (base64, as upstream's jwt.secret). Refused outside the local and test stages.
 LOCAL_JWT_SECRET = base64.b64encode(b"devdevdev-local-jwt-secret-not-for-production!!").decode()
 LOCAL_STAGES = ("local", "test")
+PRODUCTION_STAGE = "prod"
 
 
 class Settings(BaseModel):
     """Runtime configuration of every function group."""
+
+    model_config = ConfigDict(hide_input_in_errors=True)  # a refusal's message must not quote the secrets
 
     stage: str = "local"
     region: str = "ap-northeast-2"
@@ -39,6 +42,8 @@ class Settings(BaseModel):
     jwt_secret: str = Field(repr=False)
     access_token_ttl_seconds: int = Field(1800, gt=0)
     refresh_token_ttl_seconds: int = Field(604800, gt=0)
+    # How long after a rotation the token rotated from still answers the same successor (docs/decisions.md).
+    refresh_token_reuse_interval_seconds: int = Field(30, ge=0, le=60)
     test_tokens_enabled: bool = False
 
     cors_allowed_origins: tuple[str, ...] = ()
@@ -99,6 +104,18 @@ class Settings(BaseModel):
             raise ValueError("COOKIE_SAME_SITE must be Lax, Strict or None")
         return value
 
+    @model_validator(mode="after")
+    def _no_development_shortcuts_in_production(self) -> Settings:
+        """Prod never runs with the test-token endpoints on, and no deployed stage with the development key."""
+        if self.stage == PRODUCTION_STAGE and self.test_tokens_enabled:
+            raise ValueError("TEST_TOKENS_ENABLED must be false in the prod stage (it opens GET /token/test/*)")
+        if self.stage not in LOCAL_STAGES and self.jwt_key == base64.b64decode(LOCAL_JWT_SECRET):
+            raise ValueError(
+                "JWT_SECRET (or the secret of JWT_SECRET_ARN) is the development key, refused outside the local "
+                "and test stages"
+            )
+        return self
+
     @property
     def jwt_key(self) -> bytes:
         """The HMAC key: the secret, base64-decoded (as upstream's ``Keys.hmacShaKeyFor``)."""
@@ -133,6 +150,7 @@ class Settings(BaseModel):
             "JWT_SECRET": "jwt_secret",
             "ACCESS_TOKEN_TTL_SECONDS": "access_token_ttl_seconds",
             "REFRESH_TOKEN_TTL_SECONDS": "refresh_token_ttl_seconds",
+            "REFRESH_TOKEN_REUSE_INTERVAL_SECONDS": "refresh_token_reuse_interval_seconds",
             "TEST_TOKENS_ENABLED": "test_tokens_enabled",
             "COOKIE_DOMAIN": "cookie_domain",
             "COOKIE_SECURE": "cookie_secure",

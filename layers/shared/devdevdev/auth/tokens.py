@@ -1,15 +1,23 @@
-"""JWTs as upstream issues them (behavior-notes §1.1): HS256, claims ``email``, ``socialType``, ``role``, ``iat``, ``exp``.
+"""JWTs as upstream issues them: HS256, claims ``email``, ``socialType``, ``role``, ``iat``, ``exp``; plus a type.
 
-Refresh tokens also carry a ``jti`` so that two refresh tokens issued in the same second differ: rotation stores a
-hash of the current one, and a reused token must not match the new one by accident.
+Every token also says what it is: ``tokenType`` is ``access`` or ``refresh``, and a token is only accepted in its
+own role (a refresh token as a bearer, or an access token as the refresh cookie, is a 401
+``지원하지 않는 JWT 입니다.``). Tokens issued before the type existed are told apart as they were issued: a refresh
+token always had a ``jti``, an access token never did.
+
+Refresh tokens also carry a ``jti`` (unique per token) and a ``family`` (shared by every token rotated from one
+login). A successor is derived, not drawn: its ``jti`` is an HMAC of its predecessor's ``jti`` under the signing key
+and its ``iat`` is the rotation time, so the same predecessor rotated at the same second gives the byte-identical
+token (see :mod:`devdevdev.services.auth`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from typing import Any
 
 import jwt
 
@@ -20,6 +28,11 @@ ALGORITHM = "HS256"
 ROLE_USER = "ROLE_USER"
 ROLE_ADMIN = "ROLE_ADMIN"
 SOCIAL_KAKAO = "KAKAO"
+
+TYPE_CLAIM = "tokenType"
+ACCESS = "access"
+REFRESH = "refresh"
+_SUCCESSOR_CONTEXT = b"devdevdev refresh successor\x00"
 
 
 @dataclass(frozen=True)
@@ -36,14 +49,28 @@ class TokenClaims:
 
 
 @dataclass(frozen=True)
+class RefreshToken:
+    """A valid refresh token: who it is for, its own id and the id of its family."""
+
+    claims: TokenClaims
+    jti: str
+    family: str
+
+
+@dataclass(frozen=True)
 class TokenPair:
     access_token: str
     refresh_token: str
+    family: str = ""  # the refresh token's family, when the pair starts one
 
 
 def token_hash(token: str) -> str:
     """What the table stores of a refresh token: its SHA-256, never the token."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _body(claims: TokenClaims, kind: str, iat: int) -> dict[str, Any]:
+    return {"email": claims.email, "socialType": claims.social_type, "role": claims.role, TYPE_CLAIM: kind, "iat": iat}
 
 
 class TokenService:
@@ -55,26 +82,49 @@ class TokenService:
         self._refresh_ttl = refresh_ttl_seconds
         self._clock = clock
 
+    def _encode(self, payload: dict[str, Any]) -> str:
+        return jwt.encode(payload, self._key, ALGORITHM, headers={"typ": None})
+
     def issue(self, claims: TokenClaims) -> TokenPair:
-        """A new access and refresh token for the same claims."""
-        now = self._clock.now()
-        body = {
-            "email": claims.email,
-            "socialType": claims.social_type,
-            "role": claims.role,
-            "iat": int(now.timestamp()),
-        }
-        access = dict(body, exp=int((now + timedelta(seconds=self._access_ttl)).timestamp()))
-        refresh = dict(
-            body, exp=int((now + timedelta(seconds=self._refresh_ttl)).timestamp()), jti=secrets.token_hex(8)
+        """A new access token and the first refresh token of a new family."""
+        now = self._clock.epoch_seconds()
+        jti = secrets.token_hex(16)
+        refresh = dict(_body(claims, REFRESH, now), exp=now + self._refresh_ttl, jti=jti, family=jti)
+        return TokenPair(self.access(claims), self._encode(refresh), jti)
+
+    def access(self, claims: TokenClaims) -> str:
+        """A new access token."""
+        now = self._clock.epoch_seconds()
+        return self._encode(dict(_body(claims, ACCESS, now), exp=now + self._access_ttl))
+
+    def successor(self, predecessor: RefreshToken, claims: TokenClaims, rotated_at: int) -> str:
+        """The refresh token that ``predecessor`` rotates into at ``rotated_at`` (epoch seconds): the same inputs
+        always give the same token, so it can be answered again without being stored."""
+        jti = hmac.new(self._key, _SUCCESSOR_CONTEXT + predecessor.jti.encode(), hashlib.sha256).hexdigest()[:32]
+        payload = dict(
+            _body(claims, REFRESH, rotated_at),
+            exp=rotated_at + self._refresh_ttl,
+            jti=jti,
+            family=predecessor.family,
         )
-        return TokenPair(
-            jwt.encode(access, self._key, ALGORITHM, headers={"typ": None}),
-            jwt.encode(refresh, self._key, ALGORITHM, headers={"typ": None}),
-        )
+        return self._encode(payload)
 
     def verify(self, token: str) -> TokenClaims:
-        """The claims of a valid token; otherwise the contract's 401 (bad signature, expired, unsupported)."""
+        """The claims of a valid access token (a bearer); otherwise the contract's 401 (bad signature, expired,
+        unsupported: another algorithm, missing claims, or a refresh token)."""
+        return self._claims(self._decode(token, ACCESS))
+
+    def verify_refresh(self, token: str) -> RefreshToken:
+        """A valid refresh token; otherwise the contract's 401 as :meth:`verify` (an access token is unsupported)."""
+        payload = self._decode(token, REFRESH)
+        jti = payload.get("jti")
+        family = payload.get("family", jti)  # a refresh token from before families is a family of its own
+        if not (isinstance(jti, str) and jti and isinstance(family, str) and family):
+            raise Errors.JWT_UNSUPPORTED.error()
+        return RefreshToken(self._claims(payload), jti, family)
+
+    def _decode(self, token: str, kind: str) -> dict[str, Any]:
+        """The payload of a token signed with our key and algorithm, of type ``kind``, not expired."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -92,10 +142,27 @@ class TokenService:
             raise Errors.JWT_UNSUPPORTED.error() from None
         except jwt.PyJWTError:
             raise Errors.JWT_BAD_SIGNATURE.error() from None
+        # Checked before expiry: a token of the other type is never accepted here, so "expired" would mislead a
+        # client into refreshing.
+        if _kind(payload) != kind:
+            raise Errors.JWT_UNSUPPORTED.error()
         exp = payload.get("exp")
         if not isinstance(exp, int | float) or exp <= self._clock.epoch_seconds():
             raise Errors.JWT_EXPIRED.error()
+        return payload
+
+    @staticmethod
+    def _claims(payload: dict[str, Any]) -> TokenClaims:
         email, social_type, role = payload.get("email"), payload.get("socialType"), payload.get("role")
         if not (isinstance(email, str) and email and isinstance(social_type, str) and role in (ROLE_USER, ROLE_ADMIN)):
             raise Errors.JWT_UNSUPPORTED.error()
         return TokenClaims(email=email, social_type=social_type, role=role)
+
+
+def _kind(payload: dict[str, Any]) -> str | None:
+    """``access`` or ``refresh`` (None for anything else). Without the claim, as tokens were issued before it: a
+    refresh token always had a ``jti``, an access token never did."""
+    if TYPE_CLAIM not in payload:
+        return REFRESH if "jti" in payload else ACCESS
+    kind = payload[TYPE_CLAIM]
+    return kind if kind in (ACCESS, REFRESH) else None

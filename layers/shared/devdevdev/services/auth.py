@@ -1,4 +1,17 @@
-"""Tokens: test tokens, refresh with rotation, logout (behavior-notes §1.4–1.6)."""
+"""Tokens: test tokens, refresh as a rotating family with a reuse interval, logout.
+
+One login (or test-token issuance) starts a refresh-token family; each refresh rotates the family's current token
+into a derived successor. The table keeps only the family's id, the current token's hash, the hash of the token it
+was rotated from and when (:class:`devdevdev.store.members.RefreshFamily`). A refresh with:
+
+* the current token rotates it (one conditional write: only one concurrent refresh does);
+* the token just rotated from, within ``refresh_token_reuse_interval_seconds`` of the rotation, answers the same
+  successor again (rebuilt from the stored rotation time, byte for byte): the web client's concurrent refreshes all
+  succeed alike;
+* any other token of the family (the one just rotated from after the interval, or an older one) revokes the family:
+  a thief and the member cannot both keep it, so the newest token is refused too;
+* a token of another family (an earlier login, a revoked family) is refused and changes nothing.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +22,9 @@ from aws_lambda_powertools.shared.cookies import Cookie
 from devdevdev.api import cookies as names
 from devdevdev.api.cookies import CookieJar
 from devdevdev.api.errors import ApiError, Errors
-from devdevdev.auth.tokens import SOCIAL_KAKAO, TokenClaims, TokenPair, token_hash
+from devdevdev.auth.tokens import SOCIAL_KAKAO, RefreshToken, TokenClaims, TokenPair, token_hash
 from devdevdev.runtime import Runtime
+from devdevdev.store.members import Member
 
 TEST_USER_EMAIL = "test_user@devdevdev.com"
 TEST_ADMIN_EMAIL = "test_admin@devdevdev.com"
@@ -23,9 +37,9 @@ class Refreshed:
 
 
 def issue_for_member(runtime: Runtime, member_id: int, claims: TokenClaims) -> TokenPair:
-    """A new token pair whose refresh token becomes the member's only valid one."""
+    """A new token pair whose refresh token starts a new family, the member's only valid one."""
     pair = runtime.tokens.issue(claims)
-    if not runtime.members.replace_refresh_token(member_id, token_hash(pair.refresh_token)):
+    if not runtime.members.start_refresh_family(member_id, pair.family, token_hash(pair.refresh_token)):
         raise Errors.MEMBER_NOT_FOUND.error()
     return pair
 
@@ -48,24 +62,52 @@ def refresh(runtime: Runtime, jar: CookieJar, has_cookies: bool, cookies: dict[s
     # A refused token also clears the client's token cookies, as upstream's advice does.
     clear = [jar.expire(name) for name in (names.ACCESS_TOKEN, names.REFRESH_TOKEN) if name in cookies]
     try:
-        claims = runtime.tokens.verify(token)
+        presented = runtime.tokens.verify_refresh(token)
     except ApiError as error:
         error.cookies = clear
         raise
-    member = runtime.members.find_by_login(claims.social_type, claims.email)
+    member = runtime.members.find_by_login(presented.claims.social_type, presented.claims.email)
     if member is None:
         raise Errors.MEMBER_NOT_FOUND.error()
-    pair = runtime.tokens.issue(TokenClaims(member.email, member.social_type, member.role))
-    # One conditional write both checks that the presented token is the current one (not reused, not revoked) and
-    # rotates it, so two concurrent refreshes with the same token cannot both win.
-    if not runtime.members.replace_refresh_token(
-        member.id, token_hash(pair.refresh_token), expected_hash=token_hash(token)
-    ):
+    successor = _successor(runtime, member, presented, token_hash(token))
+    if successor is None:
         raise ApiError(Errors.INVALID_REFRESH_TOKEN, cookies=clear)
+    claims = TokenClaims(member.email, member.social_type, member.role)
+    pair = TokenPair(runtime.tokens.access(claims), successor)
     return Refreshed(pair, jar.tokens(pair.access_token, pair.refresh_token))
 
 
+def _successor(runtime: Runtime, member: Member, presented: RefreshToken, presented_hash: str) -> str | None:
+    """The refresh token that replaces ``presented`` (see the module's rules); None when it is refused."""
+    claims = TokenClaims(member.email, member.social_type, member.role)
+    for _ in range(2):  # a rotation lost to a concurrent refresh looks again, and then finds the token just rotated
+        family = runtime.members.refresh_family(member.id)
+        if family is None:
+            return None
+        now = runtime.clock.epoch_seconds()
+        if family.current_hash == presented_hash:
+            successor = runtime.tokens.successor(presented, claims, now)
+            if runtime.members.rotate_refresh_token(
+                member.id, presented.family, presented_hash, token_hash(successor), now
+            ):
+                return successor
+            continue
+        interval = runtime.settings.refresh_token_reuse_interval_seconds
+        if (
+            family.previous_hash == presented_hash
+            and family.rotated_at is not None
+            and now - family.rotated_at <= interval
+        ):
+            successor = runtime.tokens.successor(presented, claims, family.rotated_at)
+            # Differs only if the member's role changed since the rotation: refused, but not a reuse.
+            return successor if token_hash(successor) == family.current_hash else None
+        if family.family == presented.family:
+            runtime.members.revoke_refresh_family(member.id, presented.family)
+        return None
+    return None
+
+
 def logout(runtime: Runtime, jar: CookieJar, member_id: int) -> list[Cookie]:
-    """Revoke the member's refresh token; clear its cookie and say the login is inactive."""
+    """Revoke the member's refresh-token family; clear its cookie and say the login is inactive."""
     runtime.members.revoke_refresh_token(member_id)
     return [jar.expire(names.REFRESH_TOKEN), jar.login_status(False)]

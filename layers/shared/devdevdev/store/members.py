@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
 
 from devdevdev.store import keys
 from devdevdev.store.errors import is_condition_failure
@@ -62,6 +63,25 @@ class Actor:
     @property
     def is_member(self) -> bool:
         return self.member_id is not None
+
+
+@dataclass(frozen=True)
+class RefreshFamily:
+    """What the table knows of a member's refresh tokens: hashes and the last rotation's time, never a token."""
+
+    family: str | None
+    current_hash: str | None
+    previous_hash: str | None  # the token the current one was rotated from
+    rotated_at: int | None  # epoch seconds of that rotation
+
+
+# Removing these revokes every token of the member's family.
+_FORGET_REFRESH_FAMILY = [
+    MemberItem.refresh_token_hash.remove(),
+    MemberItem.previous_refresh_token_hash.remove(),
+    MemberItem.refresh_rotated_at.remove(),
+    MemberItem.refresh_family.remove(),
+]
 
 
 def _member(item: MemberItem) -> Member:
@@ -159,17 +179,64 @@ class MemberRepository:
             return raced, False
         return _member(member), True
 
-    def replace_refresh_token(self, member_id: int, new_hash: str, *, expected_hash: str | None = None) -> bool:
-        """Store the hash of a new refresh token; with ``expected_hash``, only if it is still the current one.
+    def refresh_family(self, member_id: int) -> RefreshFamily | None:
+        """The live member's refresh-token family, in one consistent read; None if the member is gone."""
+        item = self._item(member_id)
+        if item is None or item.is_deleted:
+            return None
+        rotated_at = item.refresh_rotated_at
+        return RefreshFamily(
+            family=item.refresh_family,
+            current_hash=item.refresh_token_hash,
+            previous_hash=item.previous_refresh_token_hash,
+            rotated_at=None if rotated_at is None else int(rotated_at),
+        )
 
-        Returns False when the condition failed (the token was already rotated or revoked, or the member exited).
-        """
-        item = MemberItem(*keys.member(member_id))
-        condition = MemberItem.pk.exists() & (MemberItem.is_deleted == False)  # noqa: E712 (a DynamoDB condition)
-        if expected_hash is not None:
-            condition = condition & (MemberItem.refresh_token_hash == expected_hash)
+    def start_refresh_family(self, member_id: int, family: str, token_hash: str) -> bool:
+        """Make ``token_hash`` the only valid refresh token, of a new family (a login). False if the member exited."""
+        return self._update_live(
+            member_id,
+            [
+                MemberItem.refresh_token_hash.set(token_hash),
+                MemberItem.refresh_family.set(family),
+                MemberItem.previous_refresh_token_hash.remove(),
+                MemberItem.refresh_rotated_at.remove(),
+            ],
+        )
+
+    def rotate_refresh_token(
+        self, member_id: int, family: str, presented_hash: str, successor_hash: str, rotated_at: int
+    ) -> bool:
+        """Rotate the current refresh token into its successor, only if ``presented_hash`` is still the current one.
+
+        False when the condition failed: a concurrent refresh rotated it first, the family was revoked, or the member
+        exited."""
+        return self._update_live(
+            member_id,
+            [
+                MemberItem.refresh_token_hash.set(successor_hash),
+                MemberItem.previous_refresh_token_hash.set(presented_hash),
+                MemberItem.refresh_rotated_at.set(rotated_at),
+                MemberItem.refresh_family.set(family),
+            ],
+            MemberItem.refresh_token_hash == presented_hash,
+        )
+
+    def revoke_refresh_family(self, member_id: int, family: str) -> bool:
+        """Revoke every token of ``family``, only if it is still the member's family (a later login's is kept)."""
+        return self._update_live(member_id, _FORGET_REFRESH_FAMILY, MemberItem.refresh_family == family)
+
+    def revoke_refresh_token(self, member_id: int) -> None:
+        """Revoke the member's refresh-token family (logout): the next refresh with any of its tokens is refused."""
+        MemberItem(*keys.member(member_id)).update(actions=_FORGET_REFRESH_FAMILY, condition=MemberItem.pk.exists())
+
+    def _update_live(self, member_id: int, actions: list, condition: Condition | None = None) -> bool:
+        """Update a live member, under ``condition`` too; False when a condition failed."""
+        live = MemberItem.pk.exists() & (MemberItem.is_deleted == False)  # noqa: E712 (a DynamoDB condition)
         try:
-            item.update(actions=[MemberItem.refresh_token_hash.set(new_hash)], condition=condition)
+            MemberItem(*keys.member(member_id)).update(
+                actions=actions, condition=live if condition is None else live & condition
+            )
         except UpdateError as error:
             if is_condition_failure(error):
                 return False
@@ -186,7 +253,7 @@ class MemberRepository:
                     actions=[
                         MemberItem.is_deleted.set(True),
                         MemberItem.deleted_at.set(now),
-                        MemberItem.refresh_token_hash.remove(),
+                        *_FORGET_REFRESH_FAMILY,
                     ],
                     condition=MemberItem.pk.exists() & (MemberItem.is_deleted == False),  # noqa: E712
                 )
@@ -217,12 +284,6 @@ class MemberRepository:
                 return False
             raise
         return True
-
-    def revoke_refresh_token(self, member_id: int) -> None:
-        """Forget the current refresh token: the next refresh with it is refused."""
-        MemberItem(*keys.member(member_id)).update(
-            actions=[MemberItem.refresh_token_hash.remove()], condition=MemberItem.pk.exists()
-        )
 
 
 class AnonymousMemberRepository:

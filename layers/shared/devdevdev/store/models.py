@@ -131,7 +131,12 @@ class MemberItem(TableModel):
     nickname_updated_at = UTCDateTimeAttribute(null=True, attr_name="nicknameUpdatedAt")
     provider_user_id = UnicodeAttribute(null=True, attr_name="providerUserId")
     profile_image = UnicodeAttribute(null=True, attr_name="profileImage")
+    # The member's refresh-token family (docs/decisions.md): the current token's hash, the one it was rotated from
+    # and when, and the family's id. Only hashes are stored.
     refresh_token_hash = UnicodeAttribute(null=True, attr_name="refreshTokenHash")
+    previous_refresh_token_hash = UnicodeAttribute(null=True, attr_name="previousRefreshTokenHash")
+    refresh_rotated_at = NumberAttribute(null=True, attr_name="refreshTokenRotatedAt")  # epoch seconds
+    refresh_family = UnicodeAttribute(null=True, attr_name="refreshTokenFamily")
     is_deleted = BooleanAttribute(default=False, attr_name="isDeleted")
     deleted_at = UTCDateTimeAttribute(null=True, attr_name="deletedAt")
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
