@@ -15,7 +15,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         group="auth",
         summary="토큰 재발급 API",
         description="- 엑세스 토큰 만료시 토큰을 재발급하는 API\n"
-        "- 리프레시 토큰은 쿠키(DEVDEVDEV_REFRESH_TOKEN)로 받고, 새 엑세스·리프레시 토큰을 쿠키로 내려준다 (rotation).",
+        "- 리프레시 토큰은 쿠키(DEVDEVDEV_REFRESH_TOKEN)로 받고, 새 엑세스·리프레시 토큰을 쿠키로 내려준다 (rotation).\n"
+        "- Authorization 헤더는 읽지 않는다 (만료된 엑세스 토큰이 함께 와도 된다).\n"
+        "- 방금 교체된 리프레시 토큰이 REFRESH_TOKEN_REUSE_INTERVAL_SECONDS(기본 30초) 안에 다시 오면 같은 새 리프레시 "
+        "토큰을 다시 내려준다 (동시에 보낸 재발급 요청이 모두 성공한다).\n"
+        "- 그 뒤에 오거나 더 오래된 토큰이 오면 그 로그인의 토큰 전체(family)를 폐기한다: 가장 새 토큰도 401이 된다. "
+        "로그아웃도 family를 폐기한다.\n"
+        "- 엑세스 토큰을 리프레시 토큰 쿠키로 보내면 401 `지원하지 않는 JWT 입니다.`",
         cookies=(P("DEVDEVDEV_REFRESH_TOKEN", "리프레시 토큰", optional=True),),
         response=(F("resultType", "String", "응답 결과"),),
         errors=(
@@ -23,6 +29,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             "COOKIE_MISSING",
             "COOKIE_VALUE_MISSING",
             "INVALID_REFRESH_TOKEN",
+            # the refresh cookie's token: a bad signature, expired, or not a refresh token
+            "JWT_BAD_SIGNATURE",
+            "JWT_EXPIRED",
+            "JWT_UNSUPPORTED",
         ),
     ),
     Endpoint(

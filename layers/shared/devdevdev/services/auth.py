@@ -5,9 +5,9 @@ into a derived successor. The table keeps only the family's id, the current toke
 was rotated from and when (:class:`devdevdev.store.members.RefreshFamily`). A refresh with:
 
 * the current token rotates it (one conditional write: only one concurrent refresh does);
-* the token just rotated from, within ``refresh_token_reuse_interval_seconds`` of the rotation, answers the same
-  successor again (rebuilt from the stored rotation time, byte for byte): the web client's concurrent refreshes all
-  succeed alike;
+* the token just rotated from, less than ``refresh_token_reuse_interval_seconds`` after the rotation (in whole
+  seconds; 0 turns the interval off), answers the same successor again (rebuilt from the stored rotation time, byte
+  for byte): the web client's concurrent refreshes all succeed alike;
 * any other token of the family (the one just rotated from after the interval, or an older one) revokes the family:
   a thief and the member cannot both keep it, so the newest token is refused too;
 * a token of another family (an earlier login, a revoked family) is refused and changes nothing.
@@ -96,7 +96,7 @@ def _successor(runtime: Runtime, member: Member, presented: RefreshToken, presen
         if (
             family.previous_hash == presented_hash
             and family.rotated_at is not None
-            and now - family.rotated_at <= interval
+            and now - family.rotated_at < interval
         ):
             successor = runtime.tokens.successor(presented, claims, family.rotated_at)
             # Differs only if the member's role changed since the rotation: refused, but not a reuse.
