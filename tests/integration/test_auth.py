@@ -205,6 +205,23 @@ def test_a_refresh_token_is_not_a_bearer(client):
         assert (response.status_code, response.json()) == (401, UNSUPPORTED), path
 
 
+def test_a_refresh_token_opens_neither_the_live_stream_nor_the_websocket(live):
+    """The live channel reads a bearer too (SSE: the header; WebSocket: ``?token=``)."""
+    import json
+
+    import httpx
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    refresh = httpx.get(f"{live.url}{BASE}/token/test/user", timeout=5).json()["data"]["refreshToken"]
+    response = httpx.get(f"{live.url}{BASE}/notifications", headers=bearer(refresh), timeout=5)
+    assert (response.status_code, response.json()) == (401, UNSUPPORTED)
+    with pytest.raises(InvalidStatus) as refused:
+        connect(live.url.replace("http://", "ws://") + f"/ws?token={refresh}", open_timeout=5)
+    assert refused.value.response.status_code == 401
+    assert json.loads(refused.value.response.body) == UNSUPPORTED
+
+
 def test_a_refresh_token_is_not_a_bearer_after_logout_either(client):
     pair = tokens(client)
     assert client.post(f"{BASE}/logout", headers=bearer(pair["accessToken"])).status_code == 200
