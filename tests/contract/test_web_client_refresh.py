@@ -126,8 +126,8 @@ class WebClient:
 
     def open_page(self) -> list[httpx.Response]:
         """The page's queries, fired at once (one thread each, as the browser does not wait between them)."""
-        start = threading.Barrier(len(PAGE_QUERIES))
-        self.refresh_barrier = threading.Barrier(len(PAGE_QUERIES))
+        start = threading.Barrier(len(PAGE_QUERIES), timeout=60)
+        self.refresh_barrier = threading.Barrier(len(PAGE_QUERIES), timeout=60)
         self.first_answers, self.refreshes = [], []
 
         def fire(path: str) -> httpx.Response:

@@ -176,7 +176,7 @@ def test_concurrent_refreshes_with_one_token_all_get_the_same_successor(client, 
     """The web client sends one refresh per failing query, all at once: all succeed, with one new token."""
     refresh = tokens(client)["refreshToken"]
     client.cookies.clear()
-    start = threading.Barrier(concurrent)
+    start = threading.Barrier(concurrent, timeout=60)
 
     def attempt(_):
         start.wait()
@@ -284,7 +284,7 @@ def test_concurrent_reuse_after_the_interval_revokes_the_family(clocked):
     newest = cookie_value(refresh_with(client, old), "DEVDEVDEV_REFRESH_TOKEN")
     clock.advance(minutes=5)
     client.cookies.clear()
-    start = threading.Barrier(6)
+    start = threading.Barrier(6, timeout=60)
 
     def attempt(token):
         start.wait()
