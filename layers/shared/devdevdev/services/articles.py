@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from devdevdev.api.envelope import slice_page
 from devdevdev.api.errors import Errors, bad_request
+from devdevdev.api.inputs import is_blank
 from devdevdev.api.request import parse_int
 from devdevdev.search.keywords import extract_keywords
 from devdevdev.search.port import ArticleSort, InvalidQuery, SearchAfter
@@ -211,7 +212,7 @@ def _text(
     max_bytes: int | None = None,
 ) -> str | None:
     value = raw.get(name)
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or (isinstance(value, str) and is_blank(value)):
         if required:
             raise bad_request(f"{where}.{name} 값이 필요합니다.")
         return None
