@@ -199,3 +199,18 @@ def test_error_bodies_and_live_messages_are_encodable():
     assert json.loads(rendered["body"].encode("utf-8")) == failure("bad \ufffd", 400)
     live = sse_event(payload("새 글 \ud800", datetime(2026, 1, 1, tzinfo=UTC)))
     assert live.encode("utf-8") == 'data: {"message":"새 글 \ufffd","createdAt":"2026-01-01T09:00:00"}\n\n'.encode()
+
+
+# The reference documents them ---------------------------------------------------------------------------------------
+
+
+def test_the_reference_documents_the_boundary_errors_where_they_apply():
+    from infra.apidoc.openapi import documented, errors_of
+
+    entries = documented()
+    nickname = errors_of(entries["PATCH /devdevdev/api/v1/mypage/nickname"])
+    picks = errors_of(entries["GET /devdevdev/api/v1/picks"])
+    assert {"INVALID_CHARACTERS", "JSON_TOO_DEEP", "JSON_TOO_LARGE"} <= set(nickname)
+    assert {"NOT_A_NUMBER", "NUMBER_TOO_SMALL"}.isdisjoint(nickname)
+    assert {"INVALID_CHARACTERS", "NOT_A_NUMBER", "NUMBER_TOO_SMALL"} <= set(picks)
+    assert {"JSON_TOO_DEEP", "JSON_TOO_LARGE"}.isdisjoint(picks)
