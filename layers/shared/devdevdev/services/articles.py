@@ -102,7 +102,7 @@ def list_articles(
 
     With a keyword the default order is HIGHEST_SCORE, without one LATEST (HIGHEST_SCORE without a keyword is
     LATEST). The cursor is the last item's ``elasticId`` (and its ``score`` for HIGHEST_SCORE)."""
-    keyword = keyword.strip() if keyword and keyword.strip() else None
+    keyword = None if is_blank(keyword) else keyword.strip()  # type: ignore[union-attr]
     if sort is None or (sort is ArticleSort.HIGHEST_SCORE and keyword is None):
         sort = ArticleSort.HIGHEST_SCORE if keyword else ArticleSort.LATEST
     after = None
@@ -143,7 +143,7 @@ def my_bookmarks(runtime: Runtime, member_id: int, sort: BookmarkSort, cursor: i
 
 def auto_complete(runtime: Runtime, prefix: str | None) -> list[str]:
     """``GET /keywords/auto-complete``: up to 20 keywords by syllable, jamo or initial consonants; exact first."""
-    if not prefix or not prefix.strip():
+    if prefix is None or is_blank(prefix):
         return []
     return runtime.keywords.suggest(prefix.strip())
 
