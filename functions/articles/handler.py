@@ -7,15 +7,14 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from devdevdev.api.app import create_resolver, handle, ok, ok_list, scope
-from devdevdev.api.errors import Errors, bad_request
-from devdevdev.api.request import cursor_id, page_size
+from devdevdev.api.errors import Errors
+from devdevdev.api.request import cursor_id, page_size, parse_decimal
 from devdevdev.search.port import ArticleSort
 from devdevdev.services import articles, companies, service_auth
 
 app = create_resolver()
 ARTICLES_PAGE_SIZE = 10
 COMPANIES_PAGE_SIZE = 20
-MAX_SCORE_LENGTH = 40
 
 
 def _member_id_or_none() -> int | None:
@@ -36,15 +35,7 @@ def ingest_articles() -> Response:
 def list_articles() -> Response:
     current = scope(app)
     request = current.request
-    raw_score = request.query.get("score")
-    score = None
-    if raw_score is not None and raw_score.strip():
-        try:
-            score = float(raw_score) if len(raw_score) <= MAX_SCORE_LENGTH else float("nan")
-        except ValueError:
-            score = float("nan")
-        if score != score or score in (float("inf"), float("-inf")):
-            raise bad_request("score 값이 올바른 숫자가 아닙니다.")
+    score = parse_decimal(request.query.get("score"), "score")
     company_id = request.query_int("companyId", minimum=1)
     data = articles.list_articles(
         current.runtime,

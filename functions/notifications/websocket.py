@@ -15,6 +15,7 @@ from aws_lambda_powertools import Logger
 from devdevdev.api.app import JSON
 from devdevdev.api.envelope import failure, to_json
 from devdevdev.api.errors import ApiError, Errors
+from devdevdev.api.inputs import check_text
 from devdevdev.runtime import get_runtime
 from devdevdev.services import notifications
 from devdevdev.settings import LOCAL_STAGES
@@ -43,7 +44,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     connection_id = request_context.get("connectionId")
     try:
         if route == "$connect":
-            token = ((event.get("queryStringParameters") or {}).get("token") or "").strip()
+            token = check_text(((event.get("queryStringParameters") or {}).get("token") or "").strip(), "token")
             if not token:
                 raise Errors.ANONYMOUS_NOT_ALLOWED.error()
             claims = runtime.tokens.verify(token)

@@ -9,11 +9,14 @@ machine's retry matches. ``failure_handler`` is the catch: it records the final 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from devdevdev.api.app import logger
 from devdevdev.runtime import get_runtime
 from devdevdev.services import similar_picks
+
+PICK_NUMBER = re.compile(r"[0-9]{1,19}")
 
 
 def pick_ids_of(event: dict[str, Any] | list[Any]) -> list[int]:
@@ -26,7 +29,7 @@ def pick_ids_of(event: dict[str, Any] | list[Any]) -> list[int]:
     for record in event.get("records") or []:
         partition = str(record.get("dynamodb", {}).get("Keys", {}).get("PK", {}).get("S", ""))
         prefix, _, number = partition.partition("#")
-        if prefix == "PICK" and number.isdigit():
+        if prefix == "PICK" and PICK_NUMBER.fullmatch(number):
             ids.add(int(number))
     return sorted(ids)
 

@@ -16,15 +16,18 @@ from devdevdev.api.errors import ErrorSpec, catalogue
 
 from infra import routes
 from infra.apidoc.endpoints import ENDPOINTS
-from infra.apidoc.model import Endpoint, Field, Param
+from infra.apidoc.model import INT, NUMBER, Endpoint, Field, Param
 
 TITLE = "devdevdev API"
 VERSION = "2026-11-22"
 BEARER = "bearerAuth"
 TEST_TOKEN_PATH = f"{routes.BASE}/token/test/user"
 # Errors any route can answer: an unknown Timezone header, the rate limit (the filters run before every route), a
-# storage failure and an unexpected one.
-COMMON_ERRORS = ("UNKNOWN_TIMEZONE", "TOO_MANY_REQUESTS", "TEMPORARY_FAILURE", "UNEXPECTED")
+# header, cookie, query or path string that is not valid text, a storage failure and an unexpected one.
+COMMON_ERRORS = ("UNKNOWN_TIMEZONE", "TOO_MANY_REQUESTS", "INVALID_CHARACTERS", "TEMPORARY_FAILURE", "UNEXPECTED")
+# The input boundary's errors of a route with a JSON body, and of a route that takes a number.
+BODY_ERRORS = ("JSON_TOO_DEEP", "JSON_TOO_LARGE")
+NUMBER_ERRORS = ("NOT_A_NUMBER", "NUMBER_TOO_SMALL")
 # A present but invalid bearer token is refused wherever the token is read.
 TOKEN_ERRORS = ("JWT_BAD_SIGNATURE", "JWT_EXPIRED", "JWT_UNSUPPORTED")
 _TYPES: dict[str, dict[str, Any]] = {
@@ -87,6 +90,11 @@ def errors_of(endpoint: Endpoint) -> list[str]:
     if endpoint.auth != "none":
         names.extend(TOKEN_ERRORS)
         names.append("MEMBER_NOT_FOUND")  # the token of an exited or unknown member
+    if endpoint.body:
+        names.extend(BODY_ERRORS)
+    params = (*endpoint.path, *endpoint.query)
+    if any(p.schema in (INT, NUMBER) for p in params) or any(f.type == "Number" for f in endpoint.body):
+        names.extend(NUMBER_ERRORS)
     names.extend(COMMON_ERRORS)
     return list(dict.fromkeys(names))
 

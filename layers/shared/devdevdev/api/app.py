@@ -101,6 +101,7 @@ def handle(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any, run
     runtime = runtime or get_runtime()
     request = HttpRequest(event)
     try:
+        request.check_strings()  # a header, cookie, query or path parameter that is not valid text: 400
         if not runtime.rate_limiter.hit(
             client_key(request.source_ip, request.cookies.get("_ga")), runtime.clock.epoch_seconds()
         ):

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
+from devdevdev.api.inputs import safe_text
 from devdevdev.settings import Settings
 
 ACCESS_TOKEN = "DEVDEVDEV_ACCESS_TOKEN"
@@ -58,8 +59,8 @@ class CookieJar:
     def member_profile(self, *, nickname: str, email: str, is_admin: bool, is_new: bool) -> list[Cookie]:
         """The login hand-off cookies: nickname (URL-encoded UTF-8), email, admin and new-member flags."""
         return [
-            self._cookie(MEMBER_NICKNAME, quote(nickname, safe=""), HANDOFF_MAX_AGE),
-            self._cookie(MEMBER_EMAIL, quote(email, safe="@."), HANDOFF_MAX_AGE),
+            self._cookie(MEMBER_NICKNAME, quote(safe_text(nickname), safe=""), HANDOFF_MAX_AGE),
+            self._cookie(MEMBER_EMAIL, quote(safe_text(email), safe="@."), HANDOFF_MAX_AGE),
             self._cookie(MEMBER_IS_ADMIN, "true" if is_admin else "false", HANDOFF_MAX_AGE),
             self._cookie(MEMBER_IS_NEW, "true" if is_new else "false", HANDOFF_MAX_AGE),
         ]

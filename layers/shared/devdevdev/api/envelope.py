@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from devdevdev.api.inputs import safe_text
+
 
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
@@ -17,8 +19,11 @@ def _default(value: Any) -> Any:
 
 
 def to_json(value: Any) -> str:
-    """JSON with Korean written as UTF-8, never as ``\\u`` escapes."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_default)
+    """JSON with Korean written as UTF-8, never as ``\\u`` escapes.
+
+    Never fails on a stored string: a lone surrogate (which the input boundary refuses, but an item written before
+    it, or by another path, may hold) is written as U+FFFD, so the text can always be encoded as UTF-8."""
+    return safe_text(json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_default))
 
 
 def success(data: Any = None) -> dict[str, Any]:

@@ -154,6 +154,13 @@ class Errors:
     UPLOAD_TOO_LARGE = ErrorSpec(400, "업로드 가능한 파일 용량(10MB)을 초과했습니다.")
     # Not in the contract: the Timezone request header names a zone the IANA database does not know.
     UNKNOWN_TIMEZONE = ErrorSpec(400, "지원하지 않는 Timezone 입니다: {zone}")
+    # Not in the contract: the input boundary (docs/decisions.md). A string that is not valid text (a lone UTF-16
+    # surrogate, NUL) anywhere in a request; a JSON body nested too deep or too large; a number that is not one.
+    INVALID_CHARACTERS = ErrorSpec(400, "{where}에 사용할 수 없는 문자(짝 없는 서로게이트, NUL)가 있습니다.")
+    JSON_TOO_DEEP = ErrorSpec(400, "요청 본문의 JSON은 {depth}단계까지만 중첩할 수 있습니다.")
+    JSON_TOO_LARGE = ErrorSpec(400, "요청 본문의 JSON은 {limit}바이트를 넘을 수 없습니다.")
+    NOT_A_NUMBER = ErrorSpec(400, "{name} 값이 올바른 숫자가 아닙니다.")
+    NUMBER_TOO_SMALL = ErrorSpec(400, "{name} 값은 {minimum} 이상이어야 합니다.")
     # Not the contract's: a route that does not exist, and a method a path does not take.
     ROUTE_NOT_FOUND = ErrorSpec(404, "요청한 API를 찾을 수 없습니다.")
     UNEXPECTED = ErrorSpec(500, "일시적으로 오류가 발생했습니다.")

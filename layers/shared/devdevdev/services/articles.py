@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from devdevdev.api.envelope import slice_page
 from devdevdev.api.errors import Errors, bad_request
+from devdevdev.api.inputs import is_blank
 from devdevdev.api.request import parse_int
 from devdevdev.search.keywords import extract_keywords
 from devdevdev.search.port import ArticleSort, InvalidQuery, SearchAfter
@@ -101,7 +102,7 @@ def list_articles(
 
     With a keyword the default order is HIGHEST_SCORE, without one LATEST (HIGHEST_SCORE without a keyword is
     LATEST). The cursor is the last item's ``elasticId`` (and its ``score`` for HIGHEST_SCORE)."""
-    keyword = keyword.strip() if keyword and keyword.strip() else None
+    keyword = None if is_blank(keyword) else keyword.strip()  # type: ignore[union-attr]
     if sort is None or (sort is ArticleSort.HIGHEST_SCORE and keyword is None):
         sort = ArticleSort.HIGHEST_SCORE if keyword else ArticleSort.LATEST
     after = None
@@ -142,7 +143,7 @@ def my_bookmarks(runtime: Runtime, member_id: int, sort: BookmarkSort, cursor: i
 
 def auto_complete(runtime: Runtime, prefix: str | None) -> list[str]:
     """``GET /keywords/auto-complete``: up to 20 keywords by syllable, jamo or initial consonants; exact first."""
-    if not prefix or not prefix.strip():
+    if prefix is None or is_blank(prefix):
         return []
     return runtime.keywords.suggest(prefix.strip())
 
@@ -211,7 +212,7 @@ def _text(
     max_bytes: int | None = None,
 ) -> str | None:
     value = raw.get(name)
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or (isinstance(value, str) and is_blank(value)):
         if required:
             raise bad_request(f"{where}.{name} 값이 필요합니다.")
         return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from devdevdev.api.errors import Errors, bad_request
+from devdevdev.api.inputs import is_blank
 from devdevdev.api.request import parse_int
 from devdevdev.services.comments import PICK, TECH
 from devdevdev.store.blames import BlameTarget
@@ -70,7 +71,7 @@ def blame(runtime: Runtime, member_id: int, path_type: str, body: dict[str, Any]
     blame_type = runtime.blames.type_of(ids["blameTypeId"])  # type: ignore[arg-type]
     if blame_type is None:
         raise Errors.BLAME_TYPE_NOT_FOUND.error()
-    reason = custom.strip() if blame_type.reason == CUSTOM_REASON and custom and custom.strip() else None
+    reason = custom.strip() if blame_type.reason == CUSTOM_REASON and not is_blank(custom) else None
     if reason is not None and len(reason) > CUSTOM_REASON_MAX:
         raise bad_request(f"customReason 값은 {CUSTOM_REASON_MAX}자를 넘을 수 없습니다.")
     blame_id = runtime.ids.next_id("blame")

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from devdevdev.api.envelope import slice_page
 from devdevdev.api.errors import Errors, ErrorSpec, bad_request
+from devdevdev.api.inputs import is_blank
 from devdevdev.api.timefmt import spaced_datetime
 from devdevdev.masking import mask_email
 from devdevdev.services import notifications
@@ -82,7 +83,7 @@ def _contents(kind: Kind, body: dict[str, Any]) -> str:
     """``contents``: text with something other than blanks (else the kind's required message), 1000 characters at
     most (else ``댓글은 1글자 이상 1000글자 이하여야 합니다.``)."""
     contents = body.get("contents")
-    if contents is None or (isinstance(contents, str) and not contents.strip()):
+    if contents is None or (isinstance(contents, str) and is_blank(contents)):
         raise kind.contents_required.error()
     if not isinstance(contents, str):
         raise bad_request("contents 값은 문자열이어야 합니다.")

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from devdevdev.api.errors import Errors, bad_request
+from devdevdev.api.inputs import is_blank
 from devdevdev.api.request import parse_int
 from devdevdev.store.members import Member
 from devdevdev.store.surveys import Survey
@@ -121,7 +122,7 @@ def change_nickname(runtime: Runtime, member: Member, body: dict[str, Any]) -> s
     nickname = body.get("nickname")
     if nickname is not None and not isinstance(nickname, str):
         raise bad_request("nickname 값은 문자열이어야 합니다.")
-    if nickname is None or not nickname.strip():
+    if nickname is None or is_blank(nickname):
         raise Errors.NICKNAME_REQUIRED.error()
     if len(nickname) > NICKNAME_MAX:
         raise Errors.NICKNAME_LENGTH.error()

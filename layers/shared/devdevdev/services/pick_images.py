@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from devdevdev.api.errors import ApiError, Errors, bad_request
+from devdevdev.api.inputs import is_blank
 from devdevdev.api.multipart import Part
 from devdevdev.api.request import parse_int
 from devdevdev.storage.images import ALLOWED_TYPES, MAX_IMAGE_BYTES, ObjectMissing, StorageUnavailable, sniff_type
@@ -109,7 +110,7 @@ def presign(runtime: Runtime, member_id: int, body: dict[str, Any]) -> dict[str,
     if size > MAX_IMAGE_BYTES:
         raise Errors.UPLOAD_TOO_LARGE.error()
     file_name = body.get("fileName")
-    if not isinstance(file_name, str) or not file_name.strip():
+    if not isinstance(file_name, str) or is_blank(file_name):
         raise bad_request("fileName 값이 필요합니다.")
     key = runtime.images.new_key(file_name)
     try:

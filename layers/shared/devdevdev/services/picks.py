@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from devdevdev.api.envelope import slice_page
 from devdevdev.api.errors import Errors, ErrorSpec, bad_request
+from devdevdev.api.inputs import is_blank
 from devdevdev.api.request import parse_int
 from devdevdev.api.timefmt import spaced_datetime
 from devdevdev.masking import mask_email
@@ -250,7 +251,7 @@ def _image_ids(value: Any, name: str) -> tuple[int, ...]:
 
 def _title(value: Any, name: str, required: ErrorSpec) -> str:
     title = _text(value, name)
-    if title is None or not title.strip():
+    if title is None or is_blank(title):
         raise required.error()
     if len(title) > TITLE_MAX:
         raise Errors.TITLE_TOO_LONG.error()
@@ -281,9 +282,7 @@ def parse_pick(body: dict[str, Any], messages: PickMessages) -> tuple[str, tuple
         if content is not None and len(content) > CONTENT_MAX:
             raise Errors.PICK_CONTENT_TOO_LONG.error()
         images = _image_ids(raw.get("pickOptionImageIds"), "pickOptionImageIds")
-        parsed.append(
-            OptionInput(option_type, option_id, option_title, content if content and content.strip() else None, images)
-        )
+        parsed.append(OptionInput(option_type, option_id, option_title, None if is_blank(content) else content, images))
     first, second = parsed
     if set(first.image_ids) & set(second.image_ids):
         raise bad_request("같은 이미지를 두 선택지에 모두 첨부할 수 없습니다.")
