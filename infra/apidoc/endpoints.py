@@ -528,6 +528,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
             P("keyword", "검색어", optional=True),
             P("companyId", "회사 아이디", optional=True, schema=INT),
             P("elasticId", "마지막 데이터의 엘라스틱서치 아이디", optional=True),
+            P(
+                "techArticleId",
+                "계약서에 없는 파라미터: 마지막 데이터의 기술블로그 아이디 (웹 클라이언트가 보내는 커서, elasticId 가 없을 때 사용)",
+                optional=True,
+                schema=INT,
+            ),
             P("score", "마지막 데이터의 정확도 점수(정확도순 검색일 때에만 필수)", optional=True, schema=NUMBER),
         ),
         response=(
