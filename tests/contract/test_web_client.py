@@ -316,7 +316,7 @@ class Web(NamedTuple):
     visitor: WebClient
     member: WebClient  # the demo member: subscriptions, a bookmark, notifications of both types, comments, picks
     member_token: str
-    replier_comment: dict[str, int]  # the member's demo comment that got a reply, per kind
+    replied_comment: dict[str, int]  # the member's demo comment that got a reply, per kind
 
 
 def _wait(condition, seconds: float = 20) -> None:
@@ -330,7 +330,7 @@ def _wait(condition, seconds: float = 20) -> None:
 def web(stage: LiveServer) -> Iterator[Web]:
     """The demo data, plus what the member's pages show: two subscriptions, a bookmark, three subscription and two
     reply notifications (a visitor answered the member's comment on pick 1 and on article 1), five parent comments on
-    pick 1 and article 1 (so the client fetches best comments), and the keywords of the demo titles."""
+    pick 1 and article 1 (so the client fetches best comments), and the image bucket."""
     from infra.local import services
     from infra.local.seed import seed_demo_comments
 
@@ -362,6 +362,8 @@ def web(stage: LiveServer) -> Iterator[Web]:
         content = member.get(path, params={"size": 10})["data"]["content"]
         mine[kind] = next(c[id_field] for c in content if c["isCommentAuthor"])
     yield Web(stage, visitor, member, token, mine)
+    member.http.close()
+    visitor.http.close()
 
 
 @pytest.fixture(params=["visitor", "member"])
@@ -408,7 +410,7 @@ def test_pick_comments_with_the_clients_empty_option_filter(who: WebClient, web:
     assert_reads(body, slice_of(PICK_COMMENT, origin_total=True))
     assert body["data"]["totalOriginParentComments"] > 3  # so the client asks for best comments
     assert any(c["replies"] for c in body["data"]["content"]), "the demo thread has replies"
-    mine = next(c for c in body["data"]["content"] if c["pickCommentId"] == web.replier_comment["PICK"])
+    mine = next(c for c in body["data"]["content"] if c["pickCommentId"] == web.replied_comment["PICK"])
     assert isinstance(mine["maskedEmail"], str)  # a member's comment shows its masked email
 
 
@@ -586,9 +588,9 @@ def test_comment_and_recommend_responses_the_client_reads(web: Web):
         assert client.call("POST", "/v1/articles/1/comments", json={"contents": "댓글"}).status_code == 200
         recommend = client.call("POST", "/v1/articles/2/recommend", json={})
         assert_reads(recommend.json(), {"data": {"status": bool}})
-    pick_comment = member.call("POST", f"/v1/picks/1/comments/{web.replier_comment['PICK']}/recommends")
+    pick_comment = member.call("POST", f"/v1/picks/1/comments/{web.replied_comment['PICK']}/recommends")
     assert_reads(pick_comment.json(), {"data": {"isRecommended": bool}})
-    tech_comment = member.call("POST", f"/v1/articles/1/comments/{web.replier_comment['TECH']}/recommends")
+    tech_comment = member.call("POST", f"/v1/articles/1/comments/{web.replied_comment['TECH']}/recommends")
     assert_reads(tech_comment.json(), {"data": {"isRecommended": bool}})
 
 
@@ -779,7 +781,7 @@ def test_a_client_that_asks_for_reply_notifications_gets_them_counted(web: Web):
     items = _all_pages(member, query)
     replies = [i for i in items if i["type"] == "COMMENT_AND_REPLY"]
     assert {(r["pickId"], r["techArticleId"]) for r in replies} == {(None, 1), (1, None)}
-    assert {r["parentCommentId"] for r in replies} == set(web.replier_comment.values())
+    assert {r["parentCommentId"] for r in replies} == set(web.replied_comment.values())
     count = member.get(f"/v1/notifications/unread-count?{query[1:]}")["data"]
     assert count == sum(not i["isRead"] for i in items) == 5
 
@@ -964,11 +966,12 @@ def test_a_json_401_comes_only_before_the_stream_starts(web: Web, monkeypatch):
     assert response.headers["access-control-allow-origin"] == ORIGIN
     # A token that expires while the stream is open: the stream goes on (heartbeats), with no JSON in it
     monkeypatch.setattr(web.server.runtime.settings, "sse_heartbeat_seconds", 0.4)
-    stream = Stream(web, _token(web, expires_in=2))
+    short_lived = _token(web, expires_in=4)
+    expired_at = time.monotonic() + 4  # the token's exp is at most this
+    stream = Stream(web, short_lived)
     try:
         assert stream.response is not None and stream.response.status_code == 200
-        deadline = time.monotonic() + 3
-        stream.wait_for(lambda s: any(at > deadline for at, _ in s.lines), 10)
+        stream.wait_for(lambda s: any(at > expired_at + 0.5 for at, _ in s.lines), 15)
         assert all(line == "" or re.match(r"^(data|event|id|retry):", line) for _, line in stream.lines), stream.lines
         assert not any("resultType" in line for _, line in stream.lines)
     finally:
