@@ -456,6 +456,59 @@ def test_article_list_pages_the_clients_way_through_every_article_once(who: WebC
     assert sorted(seen) == list(range(1, 9)), seen
 
 
+def _paged_the_clients_way(client: WebClient, path: str, cursor: str, id_field: str, first: str) -> list[int]:
+    """Every id of a list, scrolled as the client scrolls it: size 2, the next cursor from the last item's id field,
+    until ``last`` or a short page."""
+    seen: list[int] = []
+    query = f"{path}size=2{first}"
+    for _ in range(50):
+        data = client.get(query)["data"]
+        seen += [item[id_field] for item in data["content"]]
+        if data["last"] or len(data["content"]) < 2:
+            return seen
+        query = f"{path}size=2&{cursor}={data['content'][-1][id_field]}"
+    raise AssertionError(f"{path} never ended: {seen}")
+
+
+def _assert_pages_once(client: WebClient, path: str, cursor: str, id_field: str, first: str) -> None:
+    everything = [item[id_field] for item in client.get(f"{path}size=100{first}")["data"]["content"]]
+    assert len(everything) > 2, everything
+    assert _paged_the_clients_way(client, path, cursor, id_field, first) == everything
+
+
+@pytest.mark.parametrize(
+    ("path", "cursor", "id_field", "first"),
+    [
+        (
+            "/v1/picks/1/comments?pickCommentSort=LATEST&pickOptionTypes=&",
+            "pickCommentId",
+            "pickCommentId",
+            f"&pickCommentId={MAX}",
+        ),
+        ("/v1/articles/1/comments?techCommentSort=LATEST&", "techCommentId", "techCommentId", ""),
+        ("/v1/subscriptions/companies?&", "companyId", "companyId", ""),
+    ],
+)
+def test_other_lists_page_the_clients_way_through_every_item_once(who: WebClient, path, cursor, id_field, first):
+    _assert_pages_once(who, path, cursor, id_field, first)
+
+
+@pytest.mark.parametrize(
+    ("path", "cursor", "id_field", "first"),
+    [
+        ("/v1/mypage/picks?", "pickId", "id", f"&pickId={MAX}"),
+        (
+            "/v1/notifications/page?types=SUBSCRIPTION,COMMENT_AND_REPLY&",
+            "notificationId",
+            "notificationId",
+            f"&notificationId={MAX}",
+        ),
+    ],
+)
+def test_member_lists_page_the_clients_way_through_every_item_once(web: Web, path, cursor, id_field, first):
+    _assert_pages_once(web.member, path, cursor, id_field, first)
+
+
 def test_the_article_cursor_is_checked_like_every_other_cursor(web: Web):
     first = web.visitor.get("/v1/articles?&size=3&techArticleSort=LATEST")["data"]["content"]
     assert (
