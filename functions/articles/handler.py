@@ -11,6 +11,7 @@ from devdevdev.api.errors import Errors
 from devdevdev.api.request import cursor_id, page_size, parse_decimal
 from devdevdev.search.port import ArticleSort
 from devdevdev.services import articles, companies, service_auth
+from devdevdev.store.articles import elastic_id_of
 
 app = create_resolver()
 ARTICLES_PAGE_SIZE = 10
@@ -31,6 +32,15 @@ def ingest_articles() -> Response:
     return ok(articles.ingest(current.runtime, request.json_body()))
 
 
+def _cursor(elastic_id: str | None, article_id: str | None) -> str | None:
+    """The list cursor: the contract's ``elasticId``, or the last item's ``techArticleId``, which is what the web
+    client sends (both name the same article; an id at or above 2^53-1 means the first page, as on other lists)."""
+    if elastic_id and elastic_id.strip():
+        return elastic_id.strip()
+    cursor = cursor_id(article_id, "techArticleId")
+    return None if cursor is None else elastic_id_of(cursor)
+
+
 @app.get("/articles")
 def list_articles() -> Response:
     current = scope(app)
@@ -43,7 +53,7 @@ def list_articles() -> Response:
         sort=request.query_enum("techArticleSort", ArticleSort),
         keyword=request.query.get("keyword"),
         company_id=company_id,
-        elastic_id=(request.query.get("elasticId") or "").strip() or None,
+        elastic_id=_cursor(request.query.get("elasticId"), request.query.get("techArticleId")),
         score=score,
         size=page_size(request.query.get("size"), default=ARTICLES_PAGE_SIZE),
     )

@@ -26,8 +26,10 @@ def stream() -> Response:
     channel is the WebSocket API."""
     current = scope(app)
     member_id = current.caller.require_member_id()
+    types = notifications.parse_types(current.request.query.get("types"))
     streamed = current.runtime.settings.live_sse_enabled
-    body, connection_id = notifications.open_sse(current.runtime, member_id, uuid.uuid4().hex if streamed else None)
+    connection_id = uuid.uuid4().hex if streamed else None
+    body, connection_id = notifications.open_sse(current.runtime, member_id, connection_id, types)
     headers = {"Cache-Control": "no-cache"}
     if connection_id is not None:
         headers[LIVE_CONNECTION_HEADER] = connection_id
@@ -48,7 +50,8 @@ def publish(channel: str) -> Response:
 @app.patch("/notifications/read-all")
 def read_all() -> Response:
     current = scope(app)
-    notifications.read_all(current.runtime, current.caller.require_member_id())
+    member_id = current.caller.require_member_id()
+    notifications.read_all(current.runtime, member_id, notifications.parse_types(current.request.query.get("types")))
     return ok()
 
 
@@ -70,6 +73,7 @@ def notification_page() -> Response:
         cursor_id(request.query.get("notificationId"), "notificationId"),
         page_size(request.query.get("size"), default=notifications.PAGE_SIZE),
         request.zone,
+        notifications.parse_types(request.query.get("types")),
     )
     return ok(data)
 
@@ -80,13 +84,16 @@ def notification_popup() -> Response:
     request = current.request
     member_id = current.caller.require_member_id()
     size = page_size(request.query.get("size"), default=notifications.POPUP_SIZE)
-    return ok(notifications.popup(current.runtime, member_id, size, request.zone))
+    types = notifications.parse_types(request.query.get("types"))
+    return ok(notifications.popup(current.runtime, member_id, size, request.zone, types))
 
 
 @app.get("/notifications/unread-count")
 def unread_count() -> Response:
     current = scope(app)
-    return ok(notifications.unread_count(current.runtime, current.caller.require_member_id()))
+    member_id = current.caller.require_member_id()
+    types = notifications.parse_types(current.request.query.get("types"))
+    return ok(notifications.unread_count(current.runtime, member_id, types))
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The WebSocket API's routes: the live channel in AWS.
 
 - ``$connect``: the access token comes as the ``token`` query parameter (browsers cannot set headers on a
-  WebSocket); a member's connection is stored with a TTL, and the unread greeting is queued. Anything else is
+  WebSocket), and the notification types the client is shown as ``types`` (as on the lists); a member's connection
+  is stored with a TTL, and the unread greeting is queued. Anything else is
   refused with the contract's JSON error and status, and no connection is made.
 - ``$disconnect``: the connection is forgotten.
 - ``$default``: messages from the client are not used; they are acknowledged and ignored.
@@ -44,15 +45,17 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     connection_id = request_context.get("connectionId")
     try:
         if route == "$connect":
-            token = check_text(((event.get("queryStringParameters") or {}).get("token") or "").strip(), "token")
+            query = event.get("queryStringParameters") or {}
+            token = check_text((query.get("token") or "").strip(), "token")
             if not token:
                 raise Errors.ANONYMOUS_NOT_ALLOWED.error()
+            types = notifications.parse_types(query.get("types"))
             claims = runtime.tokens.verify(token)
             member_id = runtime.members.member_id_for_login(claims.social_type, claims.email)
             if member_id is None:
                 raise Errors.MEMBER_NOT_FOUND.error()
             endpoint = management_endpoint(request_context, runtime.settings.stage in LOCAL_STAGES)
-            notifications.open_websocket(runtime, member_id, connection_id, endpoint)
+            notifications.open_websocket(runtime, member_id, connection_id, endpoint, types)
         elif route == "$disconnect":
             notifications.close_connection(runtime, connection_id)
         return _result(200)

@@ -243,3 +243,48 @@ def test_a_gone_websocket_connection_is_pruned_when_a_push_finds_it(live):
     runtime.notifications.connect(ghost, runtime.clock.now(), timedelta(hours=1))
     assert live_channel.push(runtime, [member_id], "안녕하세요") == 0
     assert runtime.notifications.find_connection("ghost-connection") is None
+
+
+def _reply_to_a_comment_of(api: httpx.Client, author: dict[str, str], replier: dict[str, str]) -> None:
+    comment = api.post("/articles/1/comments", headers=author, json={"contents": "질문"}).json()["data"]
+    origin = comment["techCommentId"]
+    reply = api.post(f"/articles/1/comments/{origin}/{origin}", headers=replier, json={"contents": "답"})
+    assert reply.status_code == 200, reply.text
+
+
+def test_reply_messages_reach_only_the_streams_and_sockets_that_ask_for_reply_notifications(live):
+    # A member holds an old client's stream (no types), a new client's stream and a new client's socket
+    _, member = _subscribed_member(live, "replied")
+    _, replier = new_member(live.runtime, "replier")
+    old = EventReader(f"{live.url}{BASE}/notifications", member)
+    new = EventReader(f"{live.url}{BASE}/notifications?types=SUBSCRIPTION,COMMENT_AND_REPLY", member)
+    url = _ws_url(live, _token(member)) + "&types=COMMENT_AND_REPLY"
+    with _api(live) as api, connect(url, open_timeout=5) as socket:
+        time.sleep(1.5)  # the socket's greeting (nothing unread: none) is sent a second after it opened
+        # When someone replies to the member's comment
+        _reply_to_a_comment_of(api, member, replier)
+        # Then the new client's stream and socket get the reply message, the old client's stream nothing
+        assert new.next_data(3)["message"] == "회원님의 댓글에 새로운 답글이 달렸어요!"
+        assert json.loads(socket.recv(timeout=3))["message"] == "회원님의 댓글에 새로운 답글이 달렸어요!"
+        time.sleep(0.5)
+        assert all(not e.startswith("data: ") for e in list(old.events.queue))
+        # and a publish reaches the old client's stream (the socket asked for replies only: it gets nothing)
+        _publish(api, (1,))
+        assert old.next_data(3)["message"] == "우아한형제들에서 새로운 기슬블로그 1개가 올라왔어요!"
+        assert new.next_data(3)["message"] == "우아한형제들에서 새로운 기슬블로그 1개가 올라왔어요!"
+    # A stream opened now is greeted with the unread count of the types it asked for
+    assert (
+        EventReader(f"{live.url}{BASE}/notifications", member).next_data(3)["message"] == "읽지 않은 알림이 1개 있어요!"
+    )
+    both = EventReader(f"{live.url}{BASE}/notifications?types=SUBSCRIPTION,COMMENT_AND_REPLY", member)
+    assert both.next_data(3)["message"] == "읽지 않은 알림이 2개 있어요!"
+
+
+def test_a_websocket_asking_for_unknown_types_is_refused(live):
+    _, member = _subscribed_member(live, "typo")
+    with pytest.raises(InvalidStatus) as refused:
+        connect(_ws_url(live, _token(member)) + "&types=REPLY", open_timeout=5)
+    assert refused.value.response.status_code == 400
+    assert json.loads(refused.value.response.body)["message"] == (
+        "types 값이 올바르지 않습니다. 가능한 값: SUBSCRIPTION, COMMENT_AND_REPLY"
+    )

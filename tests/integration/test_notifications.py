@@ -15,6 +15,7 @@ pytestmark = pytest.mark.integration
 
 CRAWLER = {"service-name": "devdevdev-crawler", "api-key": "local-crawler-key"}
 UNREAD_EMPTY = {"resultType": "SUCCESS", "data": 0}
+REPLIES = "?types=SUBSCRIPTION,COMMENT_AND_REPLY"  # the opt-in of a client that renders reply notifications
 
 
 def publish(client, company_id=1, article_ids=(1, 2), headers=None, channel="SUBSCRIPTION"):
@@ -27,8 +28,8 @@ def subscribe(client, headers, company_id=1):
     assert response.status_code == 200, response.text
 
 
-def unread(client, headers) -> int:
-    response = client.get(f"{BASE}/notifications/unread-count", headers=headers)
+def unread(client, headers, query: str = "") -> int:
+    response = client.get(f"{BASE}/notifications/unread-count{query}", headers=headers)
     assert response.status_code == 200, response.text
     return response.json()["data"]
 
@@ -427,9 +428,10 @@ def test_a_reply_notifies_the_author_of_the_comment_it_answers(client, seeded, u
         f"{BASE}/articles/1/comments/{comment}/{comment}", headers=user, json={"contents": "동의합니다"}
     ).json()["data"]["techCommentId"]
     client.post(f"{BASE}/articles/1/comments/{comment}/{reply}", headers=author, json={"contents": "감사합니다"})
-    # Then the author has one COMMENT_AND_REPLY notification, and the user one for the author's answer
-    assert unread(client, author) == 1
-    item = client.get(f"{BASE}/notifications/page", headers=author).json()["data"]["content"][0]
+    # Then the author has one COMMENT_AND_REPLY notification, and the user one for the author's answer (shown to a
+    # client that asks for reply notifications)
+    assert unread(client, author, REPLIES) == 1
+    item = client.get(f"{BASE}/notifications/page{REPLIES}", headers=author).json()["data"]["content"][0]
     assert item["type"] == "COMMENT_AND_REPLY"
     assert item["techArticle"]["id"] == 1
     assert {
@@ -442,8 +444,8 @@ def test_a_reply_notifies_the_author_of_the_comment_it_answers(client, seeded, u
         "originParentCommentId": comment,
     }
     assert item["message"] == "회원님의 댓글에 새로운 답글이 달렸어요!"
-    assert unread(client, user) == 1
-    popup = client.get(f"{BASE}/notifications/popup", headers=user).json()["data"]["content"][0]
+    assert unread(client, user, REPLIES) == 1
+    popup = client.get(f"{BASE}/notifications/popup{REPLIES}", headers=user).json()["data"]["content"][0]
     assert (popup["type"], popup["title"], popup["companyName"]) == (
         "COMMENT_AND_REPLY",
         "회원님의 댓글에 새로운 답글이 달렸어요!",
@@ -457,11 +459,11 @@ def test_a_reply_on_a_pick_notifies_but_not_oneself_nor_guests(client, seeded, u
         f"{BASE}/picks/1/comments", headers=author, json={"contents": "탭이죠", "isPickVotePublic": False}
     ).json()["data"]["pickCommentId"]
     client.post(f"{BASE}/picks/1/comments/{origin}/{origin}", headers=author, json={"contents": "제 답글"})
-    assert unread(client, author) == 0
+    assert unread(client, author, REPLIES) == 0
     guest = {"Anonymous-Member-Id": "GA1.1.guest.1"}
     client.post(f"{BASE}/picks/1/comments/{origin}/{origin}", headers=guest, json={"contents": "손님 답글"})
-    assert unread(client, author) == 1
-    item = client.get(f"{BASE}/notifications/page", headers=author).json()["data"]["content"][0]
+    assert unread(client, author, REPLIES) == 1
+    item = client.get(f"{BASE}/notifications/page{REPLIES}", headers=author).json()["data"]["content"][0]
     assert (item["pickId"], item["techArticle"], item["parentCommentId"]) == (1, None, origin)
     # A guest's comment gets no notification (there is no member to tell)
     guest_comment = client.post(
@@ -470,6 +472,99 @@ def test_a_reply_on_a_pick_notifies_but_not_oneself_nor_guests(client, seeded, u
     before = seeded.ids.next_id("notification")
     client.post(f"{BASE}/picks/1/comments/{guest_comment}/{guest_comment}", headers=user, json={"contents": "네"})
     assert seeded.ids.next_id("notification") == before + 1
+
+
+def _reply_to(client, seeded, author, name="replier") -> int:
+    """A reply by a new member to a new comment of ``author`` on article 1: the author's reply notification's id."""
+    _, replier = new_member(seeded, name)
+    comment = client.post(f"{BASE}/articles/1/comments", headers=author, json={"contents": "질문"}).json()["data"][
+        "techCommentId"
+    ]
+    reply = client.post(f"{BASE}/articles/1/comments/{comment}/{comment}", headers=replier, json={"contents": "답"})
+    assert reply.status_code == 200, reply.text
+    return seeded.ids.next_id("notification") - 1
+
+
+def test_reply_notifications_reach_only_clients_that_ask_for_them(client, seeded, user):
+    # Given a member with two subscription notifications and, newer, one reply notification
+    _published(client, seeded, user)
+    _reply_to(client, seeded, user)
+    # A client that asks for no types (every released web client) is shown the subscription ones only
+    page = client.get(f"{BASE}/notifications/page", headers=user).json()["data"]
+    assert [(n["type"], n["techArticle"]["id"]) for n in page["content"]] == [("SUBSCRIPTION", 2), ("SUBSCRIPTION", 1)]
+    assert (page["totalElements"], page["last"]) == (2, True)
+    popup = client.get(f"{BASE}/notifications/popup", headers=user).json()["data"]
+    assert [(n["type"], n["companyName"]) for n in popup["content"]] == [("SUBSCRIPTION", "우아한형제들")] * 2
+    assert popup["totalElements"] == 2
+    assert unread(client, user) == 2
+    # and so is one that asks for SUBSCRIPTION only
+    assert unread(client, user, "?types=SUBSCRIPTION") == 2
+    # A client that asks for both gets the reply first (newest), and counts it
+    both = client.get(f"{BASE}/notifications/page{REPLIES}", headers=user).json()["data"]
+    assert [n["type"] for n in both["content"]] == ["COMMENT_AND_REPLY", "SUBSCRIPTION", "SUBSCRIPTION"]
+    assert both["totalElements"] == 3
+    assert unread(client, user, REPLIES) == 3
+    # repeated keys mean the same as a comma-separated list; one type alone lists only that type
+    repeated = "?types=COMMENT_AND_REPLY&types=SUBSCRIPTION"
+    assert unread(client, user, repeated) == 3
+    replies = client.get(f"{BASE}/notifications/popup?types=COMMENT_AND_REPLY", headers=user).json()["data"]
+    assert ([n["type"] for n in replies["content"]], replies["totalElements"]) == (["COMMENT_AND_REPLY"], 1)
+
+
+def test_a_filtered_page_pages_past_many_hidden_notifications(client, seeded, user):
+    from devdevdev.store.notifications import COMMENT_AND_REPLY, SUBSCRIPTION, Notification
+
+    member_id = seeded.members.find_by_login("KAKAO", "test_user@devdevdev.com").id
+    # ids 1..3 subscription, 4..253 replies, 254 subscription: the first page of an old client skips 250 replies
+    kinds = [SUBSCRIPTION] * 3 + [COMMENT_AND_REPLY] * 250 + [SUBSCRIPTION]
+    seeded.notifications.add_missing(
+        [Notification(n, member_id, kind, "알림", NOW, tech_article_id=1) for n, kind in enumerate(kinds, start=1)]
+    )
+    first = client.get(f"{BASE}/notifications/page?size=2", headers=user).json()["data"]
+    assert ([n["notificationId"] for n in first["content"]], first["last"]) == ([254, 3], False)
+    rest = client.get(f"{BASE}/notifications/page?size=2&notificationId=3", headers=user).json()["data"]
+    assert ([n["notificationId"] for n in rest["content"]], rest["last"]) == ([2, 1], True)
+    assert (first["totalElements"], unread(client, user, REPLIES)) == (4, 254)
+
+
+def test_read_all_marks_read_what_the_client_is_shown_and_read_one_any_type(client, seeded, user):
+    _published(client, seeded, user)
+    reply_id = _reply_to(client, seeded, user)
+    # read-all without the opt-in marks the subscription notifications read and leaves the reply unread
+    assert client.patch(f"{BASE}/notifications/read-all", headers=user).json() == {"resultType": "SUCCESS"}
+    assert (unread(client, user), unread(client, user, REPLIES)) == (0, 1)
+    both = client.get(f"{BASE}/notifications/page{REPLIES}", headers=user).json()["data"]["content"]
+    assert [(n["type"], n["isRead"]) for n in both] == [
+        ("COMMENT_AND_REPLY", False),
+        ("SUBSCRIPTION", True),
+        ("SUBSCRIPTION", True),
+    ]
+    # read-one reads a notification of any type: the client named it
+    response = client.patch(f"{BASE}/notifications/{reply_id}/read", headers=user)
+    assert response.json() == {"resultType": "SUCCESS", "data": {"id": reply_id, "isRead": True}}
+    assert unread(client, user, REPLIES) == 0
+    # read-all with the opt-in marks reply notifications read too
+    _reply_to(client, seeded, user, name="again")
+    assert unread(client, user, REPLIES) == 1
+    assert client.patch(f"{BASE}/notifications/read-all{REPLIES}", headers=user).json() == {"resultType": "SUCCESS"}
+    assert unread(client, user, REPLIES) == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["types=", "types=NEWS", "types=subscription", "types=SUBSCRIPTION,", "types=SUBSCRIPTION,,COMMENT_AND_REPLY"],
+)
+def test_unknown_notification_types_are_a_400_on_every_route_that_takes_them(client, user, query):
+    message = "types 값이 올바르지 않습니다. 가능한 값: SUBSCRIPTION, COMMENT_AND_REPLY"
+    for method, path in (
+        ("GET", "/notifications"),
+        ("GET", "/notifications/page"),
+        ("GET", "/notifications/popup"),
+        ("GET", "/notifications/unread-count"),
+        ("PATCH", "/notifications/read-all"),
+    ):
+        response = client.request(method, f"{BASE}{path}?{query}", headers=user)
+        assert (response.status_code, response.json()) == (400, fail(message, 400)), (method, path)
 
 
 # Tools --------------------------------------------------------------------------------------------------------------

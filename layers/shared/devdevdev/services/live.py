@@ -25,7 +25,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from devdevdev.api.envelope import to_json
 from devdevdev.api.timefmt import local_datetime
-from devdevdev.store.notifications import Connection
+from devdevdev.store.notifications import SUBSCRIPTION, Connection
 
 if TYPE_CHECKING:
     from devdevdev.runtime import Runtime
@@ -91,9 +91,12 @@ class LivePusher:
         return True
 
 
-def push(runtime: Runtime, member_ids: Iterable[int], message: str) -> int:
-    """Send ``message`` now to every live connection of these members; how many connections took it."""
-    connections = runtime.notifications.connections(member_ids, runtime.clock.now())
+def push(runtime: Runtime, member_ids: Iterable[int], message: str, notification_type: str = SUBSCRIPTION) -> int:
+    """Send ``message`` (about a notification of ``notification_type``) now to every live connection of these members
+    whose client is shown that type; how many connections took it."""
+    connections = [
+        c for c in runtime.notifications.connections(member_ids, runtime.clock.now()) if notification_type in c.types
+    ]
     if not connections:
         return 0
     data = payload(message, runtime.clock.now())

@@ -9,6 +9,7 @@ who got one are sent the live message. Every step is keyed, so a retried job wri
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -21,7 +22,14 @@ from devdevdev.api.timefmt import local_datetime
 from devdevdev.jobs import QUEUE_ERRORS
 from devdevdev.services import live
 from devdevdev.services.articles import main_item
-from devdevdev.store.notifications import COMMENT_AND_REPLY, SUBSCRIPTION, TYPES, Connection, Notification
+from devdevdev.store.notifications import (
+    COMMENT_AND_REPLY,
+    DOCUMENTED_TYPES,
+    SUBSCRIPTION,
+    TYPES,
+    Connection,
+    Notification,
+)
 
 if TYPE_CHECKING:
     from devdevdev.runtime import Runtime
@@ -46,6 +54,21 @@ def unread_message(count: int) -> str:
 
 
 REPLY_MESSAGE = "회원님의 댓글에 새로운 답글이 달렸어요!"
+
+
+# Which types a client is shown ------------------------------------------------------------------------------------
+
+
+def parse_types(raw: str | None) -> frozenset[str]:
+    """The ``types`` query parameter: the notification types a client renders, comma-separated (or repeated, which
+    API Gateway joins with commas). Absent: ``SUBSCRIPTION`` only, the one type the contract's examples show, so a
+    client written against them never meets an item it cannot render (docs/decisions.md). Anything else → 400."""
+    if raw is None:
+        return DOCUMENTED_TYPES
+    names = [name.strip() for name in raw.split(",")]
+    if not all(name in TYPES for name in names):
+        raise bad_request(f"types 값이 올바르지 않습니다. 가능한 값: {', '.join(TYPES)}")
+    return frozenset(names)
 
 
 # Publish (the crawler) --------------------------------------------------------------------------------------------
@@ -131,7 +154,8 @@ def run_job(runtime: Runtime, job: dict[str, Any]) -> None:
     elif kind == "deliver":
         deliver(runtime, job, [int(m) for m in job["memberIds"]])
     elif kind == "live":
-        live.push(runtime, [int(m) for m in job["memberIds"]], str(job["message"]))
+        members = [int(m) for m in job["memberIds"]]
+        live.push(runtime, members, str(job["message"]), str(job.get("type", COMMENT_AND_REPLY)))
     elif kind == "greet":
         greet(runtime, str(job["connectionId"]))
     else:
@@ -183,16 +207,16 @@ def deliver(runtime: Runtime, job: dict[str, Any], member_ids: list[int]) -> int
         ]
     )
     if delivery.members:
-        live.push(runtime, delivery.members, published_message(company_name, len(articles)))
+        live.push(runtime, delivery.members, published_message(company_name, len(articles)), SUBSCRIPTION)
     return delivery.written
 
 
 def greet(runtime: Runtime, connection_id: str) -> None:
-    """Tell a newly opened WebSocket how many notifications are unread (nothing when none)."""
+    """Tell a newly opened WebSocket how many notifications of its types are unread (nothing when none)."""
     connection = runtime.notifications.find_connection(connection_id)
     if connection is None:
         return
-    count = runtime.notifications.unread_count(connection.member_id)
+    count = runtime.notifications.unread_count(connection.member_id, connection.types)
     if count > 0:
         live.send_to(runtime, connection, unread_message(count))
 
@@ -231,9 +255,16 @@ def reply_notification(
 
 
 def announce_reply(runtime: Runtime, notification: Notification) -> None:
-    """Queue the live message of a reply notification (best effort: the notification itself is already stored)."""
+    """Queue the live message of a reply notification (best effort: the notification itself is already stored); it
+    reaches only the connections that asked for reply notifications."""
+    job = {
+        "kind": "live",
+        "memberIds": [notification.member_id],
+        "message": notification.message,
+        "type": notification.type,
+    }
     try:
-        runtime.jobs.send({"kind": "live", "memberIds": [notification.member_id], "message": notification.message})
+        runtime.jobs.send(job)
     except QUEUE_ERRORS:  # the stored notification is what matters; the live message is a courtesy
         logger.exception("reply live message not queued")
 
@@ -259,9 +290,17 @@ def _articles(runtime: Runtime, notifications: list[Notification]) -> tuple[dict
     return articles, companies
 
 
-def page(runtime: Runtime, member_id: int, cursor: int | None, size: int, zone: ZoneInfo) -> dict[str, Any]:
-    """``GET /notifications/page``: newest first below the cursor; ``totalElements`` is the unread count."""
-    notifications, has_next = runtime.notifications.page(member_id, cursor, size)
+def page(
+    runtime: Runtime,
+    member_id: int,
+    cursor: int | None,
+    size: int,
+    zone: ZoneInfo,
+    types: Collection[str] = DOCUMENTED_TYPES,
+) -> dict[str, Any]:
+    """``GET /notifications/page``: the notifications of ``types``, newest first below the cursor; ``totalElements``
+    is their unread count."""
+    notifications, has_next = runtime.notifications.page(member_id, cursor, size, types)
     articles, companies = _articles(runtime, notifications)
     content = []
     for n in notifications:
@@ -276,13 +315,16 @@ def page(runtime: Runtime, member_id: int, cursor: int | None, size: int, zone: 
         if n.type == COMMENT_AND_REPLY:
             item.update(_comment_fields(n))
         content.append(item)
-    unread = runtime.notifications.unread_count(member_id)
+    unread = runtime.notifications.unread_count(member_id, types)
     return slice_page(content, size=size, has_next=has_next, total_elements=unread)
 
 
-def popup(runtime: Runtime, member_id: int, size: int, zone: ZoneInfo) -> dict[str, Any]:
-    """``GET /notifications/popup``: the newest ``size``; no cursor, so ``last`` is always true (as upstream)."""
-    notifications, _ = runtime.notifications.page(member_id, None, size)
+def popup(
+    runtime: Runtime, member_id: int, size: int, zone: ZoneInfo, types: Collection[str] = DOCUMENTED_TYPES
+) -> dict[str, Any]:
+    """``GET /notifications/popup``: the newest ``size`` of ``types``; no cursor, so ``last`` is always true (as
+    upstream)."""
+    notifications, _ = runtime.notifications.page(member_id, None, size, types)
     articles, companies = _articles(runtime, notifications)
     content = []
     for n in notifications:
@@ -300,48 +342,62 @@ def popup(runtime: Runtime, member_id: int, size: int, zone: ZoneInfo) -> dict[s
         if n.type == COMMENT_AND_REPLY:
             item.update(_comment_fields(n))
         content.append(item)
-    unread = runtime.notifications.unread_count(member_id)
+    unread = runtime.notifications.unread_count(member_id, types)
     return slice_page(content, size=size, has_next=False, total_elements=unread)
 
 
-def unread_count(runtime: Runtime, member_id: int) -> int:
-    return runtime.notifications.unread_count(member_id)
+def unread_count(runtime: Runtime, member_id: int, types: Collection[str] = DOCUMENTED_TYPES) -> int:
+    """``GET /notifications/unread-count``: the unread notifications this client is shown (its ``types``)."""
+    return runtime.notifications.unread_count(member_id, types)
 
 
 def read(runtime: Runtime, member_id: int, notification_id: int) -> dict[str, Any]:
-    """``PATCH /notifications/{id}/read``: only the member's own notification (else 404); idempotent."""
+    """``PATCH /notifications/{id}/read``: only the member's own notification (else 404), of any type (the client
+    names it, so it was shown it); idempotent."""
     if not runtime.notifications.mark_read(member_id, notification_id):
         raise Errors.NOTIFICATION_NOT_FOUND.error()
     return {"id": notification_id, "isRead": True}
 
 
-def read_all(runtime: Runtime, member_id: int) -> int:
-    return runtime.notifications.mark_all_read(member_id)
+def read_all(runtime: Runtime, member_id: int, types: Collection[str] = DOCUMENTED_TYPES) -> int:
+    """``PATCH /notifications/read-all``: mark read what this client is shown (its ``types``), nothing it cannot see:
+    a reply notification stays unread for the client that will show it."""
+    return runtime.notifications.mark_all_read(member_id, types)
 
 
 # Live connections -------------------------------------------------------------------------------------------------
 
 
-def open_sse(runtime: Runtime, member_id: int, connection_id: str | None) -> tuple[str, str | None]:
+def open_sse(
+    runtime: Runtime, member_id: int, connection_id: str | None, types: Collection[str] = DOCUMENTED_TYPES
+) -> tuple[str, str | None]:
     """The start of ``GET /notifications``: (the first events, the connection id the local gateway streams from).
 
     With ``connection_id`` (the local gateway streams), the connection is registered for 5 minutes and a little more,
-    so that live messages reach it; otherwise (AWS, where HTTP APIs do not stream) the response is one-shot and
-    tells EventSource when to reconnect."""
-    count = runtime.notifications.unread_count(member_id)
+    so that live messages of ``types`` reach it; otherwise (AWS, where HTTP APIs do not stream) the response is
+    one-shot and tells EventSource when to reconnect. The greeting counts the unread notifications of ``types``."""
+    count = runtime.notifications.unread_count(member_id, types)
     events = live.sse_event(live.payload(unread_message(count), runtime.clock.now())) if count > 0 else ""
     if connection_id is None:
         return f"retry: {runtime.settings.sse_retry_millis}\n\n{events}", None
     ttl = timedelta(seconds=runtime.settings.sse_timeout_seconds + 60)
-    runtime.notifications.connect(Connection(connection_id, member_id, live.SSE), runtime.clock.now(), ttl)
+    connection = Connection(connection_id, member_id, live.SSE, types=frozenset(types))
+    runtime.notifications.connect(connection, runtime.clock.now(), ttl)
     return events, connection_id
 
 
-def open_websocket(runtime: Runtime, member_id: int, connection_id: str, endpoint: str) -> None:
-    """``$connect``: register the connection, and queue the unread greeting (sent once the socket is open)."""
+def open_websocket(
+    runtime: Runtime,
+    member_id: int,
+    connection_id: str,
+    endpoint: str,
+    types: Collection[str] = DOCUMENTED_TYPES,
+) -> None:
+    """``$connect``: register the connection (with the notification types its client is shown), and queue the unread
+    greeting (sent once the socket is open)."""
     ttl = timedelta(seconds=runtime.settings.websocket_ttl_seconds)
     runtime.notifications.connect(
-        Connection(connection_id, member_id, live.WEBSOCKET, endpoint), runtime.clock.now(), ttl
+        Connection(connection_id, member_id, live.WEBSOCKET, endpoint, frozenset(types)), runtime.clock.now(), ttl
     )
     try:
         runtime.jobs.send({"kind": "greet", "connectionId": connection_id}, delay_seconds=GREETING_DELAY_SECONDS)

@@ -442,6 +442,7 @@ class ConnectionItem(TableModel):
     member_id = NumberAttribute(attr_name="memberId")
     transport = UnicodeAttribute()
     endpoint = UnicodeAttribute(null=True)
+    types = UnicodeSetAttribute(null=True)  # the notification types the client asked for (absent: SUBSCRIPTION)
     connected_at = UTCDateTimeAttribute(attr_name="connectedAt")
     expires_at = TTLAttribute(attr_name=TTL_ATTRIBUTE)
 

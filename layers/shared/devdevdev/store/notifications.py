@@ -7,12 +7,13 @@ listed newest first by sort key alone. Every subscriber's notification of one pu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
+from pynamodb.expressions.condition import Condition
 
 from devdevdev.store import keys
 from devdevdev.store.errors import is_condition_failure
@@ -25,6 +26,8 @@ from devdevdev.store.models import (
 
 SUBSCRIPTION, COMMENT_AND_REPLY = "SUBSCRIPTION", "COMMENT_AND_REPLY"
 TYPES = (SUBSCRIPTION, COMMENT_AND_REPLY)
+DOCUMENTED_TYPES = frozenset({SUBSCRIPTION})  # what a client that asks for no types is shown (docs/decisions.md)
+FILTERED_PAGE = 100  # items read per request when a list leaves some types out (a few read units)
 BATCH_GET_SIZE = 100  # DynamoDB's BatchGetItem limit
 BATCH_WRITE_SIZE = 25  # DynamoDB's BatchWriteItem limit
 WRITE_THREADS = 8
@@ -53,6 +56,7 @@ class Connection:
     member_id: int
     transport: str  # "websocket" | "sse"
     endpoint: str | None = None
+    types: frozenset[str] = DOCUMENTED_TYPES  # the notification types its client is shown
 
 
 @dataclass
@@ -104,6 +108,13 @@ def notification_item(notification: Notification) -> NotificationItem:
     if not notification.is_read:
         item.gsi1pk, item.gsi1sk = keys.unread_notifications(notification.member_id), notification.id
     return item
+
+
+def _type_filter(types: Collection[str]) -> Condition | None:
+    """The filter a query of a member's notifications needs to keep only ``types`` (None when every type is kept)."""
+    if set(TYPES) <= set(types):
+        return None
+    return NotificationItem.type.is_in(*sorted(types))
 
 
 def _chunks(items: Sequence, size: int) -> list[Sequence]:
@@ -161,8 +172,13 @@ class NotificationRepository:
             return None
         return _notification(item)
 
-    def page(self, member_id: int, cursor_id: int | None, size: int) -> tuple[list[Notification], bool]:
-        """The member's notifications with ids below ``cursor_id``, newest first: (``size`` of them, whether more)."""
+    def page(
+        self, member_id: int, cursor_id: int | None, size: int, types: Collection[str] = TYPES
+    ) -> tuple[list[Notification], bool]:
+        """The member's notifications of ``types`` with ids below ``cursor_id``, newest first: (``size`` of them,
+        whether more). Leaving a type out is a filter on the same Query: the items skipped are read (about twenty
+        notifications per read unit), and each request reads ``FILTERED_PAGE`` items, so a few skipped cost one
+        request, not one each."""
         if cursor_id is not None and cursor_id <= 1:
             return [], False
         if cursor_id is None:
@@ -170,19 +186,24 @@ class NotificationRepository:
         else:
             low, high = keys.notification(member_id, 0)[1], keys.notification(member_id, cursor_id - 1)[1]
             condition = NotificationItem.sk.between(low, high)
+        type_filter = _type_filter(types)
         items = list(
             NotificationItem.query(
                 keys.member_partition(member_id),
                 range_key_condition=condition,
+                filter_condition=type_filter,
                 scan_index_forward=False,
                 limit=size + 1,
-                page_size=size + 1,
+                page_size=size + 1 if type_filter is None else max(size + 1, FILTERED_PAGE),
             )
         )
         return [_notification(i) for i in items[:size]], len(items) > size
 
-    def unread_count(self, member_id: int) -> int:
-        return NotificationItem.count(keys.unread_notifications(member_id), index_name="GSI1")
+    def unread_count(self, member_id: int, types: Collection[str] = TYPES) -> int:
+        """How many of the member's notifications of ``types`` are unread (a COUNT Query of the unread index)."""
+        return NotificationItem.count(
+            keys.unread_notifications(member_id), filter_condition=_type_filter(types), index_name="GSI1"
+        )
 
     def mark_read(self, member_id: int, notification_id: int) -> bool:
         """Mark one of the member's notifications read (idempotent); False when the member has no such one."""
@@ -202,25 +223,26 @@ class NotificationRepository:
             raise
         return True
 
-    def mark_all_read(self, member_id: int) -> int:
-        """Mark every unread notification read; how many there were. The unread index is read 1,000 at a time and
-        its items are rewritten read in batches of 25, 8 batches at a time: thousands take a few requests, not one
-        update each. A notification added meanwhile stays unread, as it should."""
+    def mark_all_read(self, member_id: int, types: Collection[str] = TYPES) -> int:
+        """Mark every unread notification of ``types`` read; how many there were. The unread index is read 1,000 at a
+        time and its items are rewritten read in batches of 25, 8 batches at a time: thousands take a few requests,
+        not one update each."""
         done = 0
+        unread = NotificationItem.query(
+            keys.unread_notifications(member_id),
+            filter_condition=_type_filter(types),
+            index_name="GSI1",
+            page_size=READ_ALL_PAGE,
+        )
         with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
-            while True:
-                unread = list(
-                    NotificationItem.query(
-                        keys.unread_notifications(member_id),
-                        index_name="GSI1",
-                        limit=READ_ALL_PAGE,
-                        page_size=READ_ALL_PAGE,
-                    )
-                )
-                if not unread:
-                    return done
-                list(pool.map(_rewrite_read, _chunks(unread, BATCH_WRITE_SIZE)))
-                done += len(unread)
+            batch: list[NotificationItem] = []
+            for item in unread:  # the query goes on from its last key: items rewritten meanwhile left the index
+                batch.append(item)
+                if len(batch) == READ_ALL_PAGE:
+                    list(pool.map(_rewrite_read, _chunks(batch, BATCH_WRITE_SIZE)))
+                    done, batch = done + len(batch), []
+            list(pool.map(_rewrite_read, _chunks(batch, BATCH_WRITE_SIZE)))
+        return done + len(batch)
 
     # Live connections ---------------------------------------------------------------------------------------------
 
@@ -231,6 +253,7 @@ class NotificationRepository:
             member_id=connection.member_id,
             transport=connection.transport,
             endpoint=connection.endpoint,
+            types=set(connection.types),
             connected_at=now,
             expires_at=now + ttl,
             gsi1pk=keys.CONNECTED,
@@ -274,7 +297,8 @@ class NotificationRepository:
 
 
 def _connection(item: ConnectionItem) -> Connection:
-    return Connection(item.connection_id, int(item.member_id), item.transport, item.endpoint)
+    types = frozenset(item.types) if item.types else DOCUMENTED_TYPES
+    return Connection(item.connection_id, int(item.member_id), item.transport, item.endpoint, types)
 
 
 def _existing(chunk: Sequence[Notification]) -> set[tuple[int, int]]:
