@@ -40,14 +40,15 @@ def fresh_cookie() -> dict[str, str]:
 
 @contextmanager
 def stage(settings_env: dict[str, str], **env: str) -> Iterator:
-    """A seeded stage with ``env`` on a clock standing at a known instant (a window never ends mid-test)."""
+    """A seeded stage with ``env`` on a clock standing at a known instant (a window never ends mid-test), and its
+    gateway: (runtime, clock, gateway app)."""
     from infra.local.seed import seed
 
     clock = FixedClock(NOW)
     runtime = build_runtime(dict(settings_env, **env), clock)
     seed(runtime)
     try:
-        yield runtime, clock
+        yield runtime, clock, create_app(runtime.settings.cors_allowed_origins)
     finally:
         use_runtime(None)
         services.dynamodb_client(runtime.settings.dynamodb_endpoint or "").delete_table(
@@ -55,9 +56,8 @@ def stage(settings_env: dict[str, str], **env: str) -> Iterator:
         )
 
 
-def from_ip(runtime, ip: str) -> TestClient:
-    """HTTP through the local gateway from a peer at ``ip``."""
-    app = create_app(runtime.settings.cors_allowed_origins)
+def from_ip(app, ip: str) -> TestClient:
+    """HTTP through the local gateway ``app`` from a peer at ``ip``."""
     return TestClient(app, base_url="http://127.0.0.1:8080", client=(ip, 50000))
 
 
@@ -72,15 +72,15 @@ def assert_too_many(response: httpx.Response, retry_after: int) -> None:
 def test_fresh_cookies_do_not_reset_the_ip_and_one_cookie_keeps_its_own_limit(settings_env):
     """The issue's acceptance: 10 per client, 20 per IP. Thirty fresh cookies from one IP → exactly 10 × 429;
     fifteen requests with one cookie from another IP → exactly 5 × 429."""
-    with stage(settings_env, **LIMITS) as (runtime, clock):
+    with stage(settings_env, **LIMITS) as (_, clock, app):
         clock.advance(seconds=15)  # 45 s left in the window
-        a = from_ip(runtime, IP_A)
+        a = from_ip(app, IP_A)
         answers = [a.get(f"{BASE}/token/test/user", headers=fresh_cookie()) for _ in range(30)]
         assert [r.status_code for r in answers] == [200] * 20 + [429] * 10
         for response in answers[20:]:
             assert_too_many(response, 45)
 
-        b = from_ip(runtime, IP_B)
+        b = from_ip(app, IP_B)
         cookie = fresh_cookie()
         answers = [b.get(f"{BASE}/token/test/user", headers=cookie) for _ in range(15)]
         assert [r.status_code for r in answers] == [200] * 10 + [429] * 5
@@ -97,8 +97,8 @@ def test_fresh_cookies_do_not_reset_the_ip_and_one_cookie_keeps_its_own_limit(se
 
 
 def test_thirty_concurrent_fresh_cookies_from_one_ip_get_exactly_ten_429(settings_env):
-    with stage(settings_env, **LIMITS) as (runtime, _):
-        a = from_ip(runtime, IP_A)
+    with stage(settings_env, **LIMITS) as (_, _, app):
+        a = from_ip(app, IP_A)
         with ThreadPoolExecutor(10) as pool:
             answers = list(pool.map(lambda _: a.get(f"{BASE}/token/test/user", headers=fresh_cookie()), range(30)))
         assert Counter(r.status_code for r in answers) == {200: 20, 429: 10}
@@ -106,8 +106,8 @@ def test_thirty_concurrent_fresh_cookies_from_one_ip_get_exactly_ten_429(setting
 
 
 def test_fifteen_concurrent_requests_of_one_cookie_get_exactly_five_429(settings_env):
-    with stage(settings_env, **LIMITS) as (runtime, _):
-        b = from_ip(runtime, IP_B)
+    with stage(settings_env, **LIMITS) as (_, _, app):
+        b = from_ip(app, IP_B)
         cookie = fresh_cookie()
         with ThreadPoolExecutor(8) as pool:
             answers = list(pool.map(lambda _: b.get(f"{BASE}/token/test/user", headers=cookie), range(15)))
@@ -116,8 +116,8 @@ def test_fifteen_concurrent_requests_of_one_cookie_get_exactly_five_429(settings
 
 def test_an_overlong_cookie_is_a_client_like_any_other(settings_env):
     """The anonymous id is hashed into the window item, so its length or characters cannot break the key."""
-    with stage(settings_env, RATE_LIMIT_PER_MINUTE="2") as (runtime, _):
-        a = from_ip(runtime, IP_A)
+    with stage(settings_env, RATE_LIMIT_PER_MINUTE="2") as (_, _, app):
+        a = from_ip(app, IP_A)
         cookie = {"Cookie": "_ga=" + "x" * 3000}
         statuses = [a.get(f"{BASE}/token/test/user", headers=cookie).status_code for _ in range(3)]
         assert statuses == [200, 200, 429]
@@ -125,8 +125,8 @@ def test_an_overlong_cookie_is_a_client_like_any_other(settings_env):
 
 def test_forwarded_for_written_by_the_client_is_not_its_address(settings_env):
     """Without a trusted proxy, X-Forwarded-For changes nothing: thirty spoofed addresses are one IP."""
-    with stage(settings_env, **LIMITS) as (runtime, _):
-        a = from_ip(runtime, IP_A)
+    with stage(settings_env, **LIMITS) as (_, _, app):
+        a = from_ip(app, IP_A)
         statuses = [
             a.get(f"{BASE}/token/test/user", headers={**fresh_cookie(), "X-Forwarded-For": f"192.0.2.{n}"}).status_code
             for n in range(30)
@@ -151,8 +151,8 @@ def ingest(client: TestClient, headers: dict[str, str]) -> httpx.Response:
 
 
 def test_two_hundred_wrong_keys_get_ten_403_then_429_until_the_window_ends(settings_env):
-    with stage(settings_env) as (runtime, clock):
-        attacker = from_ip(runtime, IP_A)
+    with stage(settings_env) as (_, clock, app):
+        attacker = from_ip(app, IP_A)
         answers = [ingest(attacker, WRONG_KEY) for _ in range(200)]
         assert [r.status_code for r in answers] == [403] * 10 + [429] * 190
         assert all(r.json() == FORBIDDEN for r in answers[:10])
@@ -162,7 +162,7 @@ def test_two_hundred_wrong_keys_get_ten_403_then_429_until_the_window_ends(setti
         # the crawler's own.
         assert_too_many(ingest(attacker, CRAWLER), 60)
         clock.advance(seconds=20)
-        crawler = from_ip(runtime, IP_B)
+        crawler = from_ip(app, IP_B)
         assert_too_many(ingest(crawler, CRAWLER), 40)
         # The attacker's IP is throttled whatever service it names.
         assert_too_many(ingest(attacker, {"service-name": "another-crawler", "api-key": "k"}), 40)
@@ -173,18 +173,18 @@ def test_two_hundred_wrong_keys_get_ten_403_then_429_until_the_window_ends(setti
 
 
 def test_unknown_service_names_are_throttled_per_ip(settings_env):
-    with stage(settings_env, CRAWLER_AUTH_FAILURES_PER_MINUTE="3") as (runtime, _):
-        attacker = from_ip(runtime, IP_A)
+    with stage(settings_env, CRAWLER_AUTH_FAILURES_PER_MINUTE="3") as (_, _, app):
+        attacker = from_ip(app, IP_A)
         answers = [ingest(attacker, {"service-name": f"guess-{n}", "api-key": "k"}) for n in range(5)]
         assert [r.status_code for r in answers] == [404, 404, 404, 429, 429]
         assert answers[0].json() == fail("지원하는 서비스가 아닙니다.", 404)
         # Another IP and the real service were not part of it.
-        assert ingest(from_ip(runtime, IP_B), CRAWLER).status_code == 200
+        assert ingest(from_ip(app, IP_B), CRAWLER).status_code == 200
 
 
 def test_concurrent_wrong_keys_get_exactly_the_limit_of_403(settings_env):
-    with stage(settings_env) as (runtime, _):
-        attacker = from_ip(runtime, IP_A)
+    with stage(settings_env) as (_, _, app):
+        attacker = from_ip(app, IP_A)
         with ThreadPoolExecutor(10) as pool:
             answers = list(pool.map(lambda _: ingest(attacker, WRONG_KEY), range(40)))
         assert Counter(r.status_code for r in answers) == {403: 10, 429: 30}
@@ -192,19 +192,19 @@ def test_concurrent_wrong_keys_get_exactly_the_limit_of_403(settings_env):
 
 
 def test_failed_signatures_count_too(settings_env):
-    with stage(settings_env, CRAWLER_AUTH_FAILURES_PER_MINUTE="2") as (runtime, _):
+    with stage(settings_env, CRAWLER_AUTH_FAILURES_PER_MINUTE="2") as (runtime, _, app):
         runtime.services.put("signed-crawler", "a-long-enough-api-key", signing_secret="s" * 32)
-        attacker = from_ip(runtime, IP_A)
+        attacker = from_ip(app, IP_A)
         forged = {"service-name": "signed-crawler", "timestamp": str(int(NOW.timestamp())), "signature": "0" * 64}
         statuses = [ingest(attacker, forged).status_code for _ in range(3)]
         assert statuses == [403, 403, 429]
 
 
 def test_a_timestamp_of_non_ascii_digits_is_a_403_not_a_500(settings_env):
-    with stage(settings_env) as (runtime, _):
+    with stage(settings_env) as (runtime, _, app):
         runtime.services.put("signed-crawler", "a-long-enough-api-key", signing_secret="s" * 32)
         response = ingest(
-            from_ip(runtime, IP_A),
+            from_ip(app, IP_A),
             {"service-name": "signed-crawler", "timestamp": "²".encode("latin-1"), "signature": "0" * 64},
         )
         assert (response.status_code, response.json()) == (403, FORBIDDEN)
@@ -236,9 +236,9 @@ def test_every_answer_carries_the_security_headers(client):
 
 
 def test_a_429_carries_the_headers_and_exposes_retry_after_to_the_web_client(settings_env):
-    with stage(settings_env, RATE_LIMIT_PER_MINUTE="1") as (runtime, clock):
+    with stage(settings_env, RATE_LIMIT_PER_MINUTE="1") as (_, clock, app):
         clock.advance(seconds=59)
-        a = from_ip(runtime, IP_A)
+        a = from_ip(app, IP_A)
         assert a.get(f"{BASE}/token/test/user").status_code == 200
         limited = a.get(f"{BASE}/token/test/user", headers={"Origin": ORIGIN})
         assert_too_many(limited, 1)  # one second before the window ends: never 0
@@ -248,8 +248,8 @@ def test_a_429_carries_the_headers_and_exposes_retry_after_to_the_web_client(set
 
 
 def test_hsts_is_sent_where_the_stage_sets_it(settings_env):
-    with stage(settings_env, HSTS_MAX_AGE_SECONDS="31536000") as (runtime, _):
-        a = from_ip(runtime, IP_A)
+    with stage(settings_env, HSTS_MAX_AGE_SECONDS="31536000") as (_, _, app):
+        a = from_ip(app, IP_A)
         assert_secured(a.get(f"{BASE}/token/test/user"), "max-age=31536000; includeSubDomains")
         assert_secured(a.post(f"{BASE}/logout"), "max-age=31536000; includeSubDomains")
 
@@ -293,7 +293,7 @@ def gateway_on_a_port(runtime, trusted_proxies: tuple[str, ...] = ()) -> Iterato
 
 
 def test_the_gateway_has_no_banner_and_ignores_forwarded_for_from_an_untrusted_peer(settings_env):
-    with stage(settings_env, **LIMITS) as (runtime, _), gateway_on_a_port(runtime) as api:
+    with stage(settings_env, **LIMITS) as (runtime, _, _), gateway_on_a_port(runtime) as api:
         with httpx.Client() as http:
             answers = [
                 http.get(f"{api}/token/test/user", headers={**fresh_cookie(), "X-Forwarded-For": f"192.0.2.{n}"})
@@ -308,7 +308,7 @@ def test_the_gateway_has_no_banner_and_ignores_forwarded_for_from_an_untrusted_p
 def test_behind_a_trusted_proxy_the_right_most_untrusted_forwarded_address_is_the_client(settings_env):
     """The acceptance run on a real port: 127.0.0.1 and 10.0.0.0/8 are proxies; the client writes its own
     X-Forwarded-For, the proxies append what they saw."""
-    with stage(settings_env, **LIMITS) as (runtime, _):
+    with stage(settings_env, **LIMITS) as (runtime, _, _):
         with gateway_on_a_port(runtime, ("127.0.0.1", "10.0.0.0/8")) as api, httpx.Client() as http:
 
             def via_proxy(ip: str, cookie: dict[str, str]) -> int:
