@@ -35,7 +35,13 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 from devdevdev.embeddings import pipeline as embedding_pipeline
-from devdevdev.stages import CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE_SECONDS, Stage
+from devdevdev.stages import (
+    CORS_ALLOWED_HEADERS,
+    CORS_ALLOWED_METHODS,
+    CORS_EXPOSED_HEADERS,
+    CORS_MAX_AGE_SECONDS,
+    Stage,
+)
 from devdevdev.storage.images import ATTACHED_TAG
 from devdevdev.store.schema import INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
 
@@ -223,6 +229,7 @@ class ApiStack(cdk.Stack):
                 allow_credentials=True,
                 allow_headers=list(CORS_ALLOWED_HEADERS),
                 allow_methods=[apigw.CorsHttpMethod(m) for m in CORS_ALLOWED_METHODS],
+                expose_headers=list(CORS_EXPOSED_HEADERS),
                 max_age=cdk.Duration.seconds(CORS_MAX_AGE_SECONDS),
             ),
         )

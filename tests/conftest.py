@@ -208,7 +208,7 @@ def start_live_server(runtime):
 
     import uvicorn
 
-    from infra.local.gateway import create_app
+    from infra.local.gateway import UVICORN_OPTIONS, create_app
 
     port = services.free_port()
     server = uvicorn.Server(
@@ -219,6 +219,7 @@ def start_live_server(runtime):
             log_level="warning",
             ws="websockets-sansio",
             timeout_graceful_shutdown=1,
+            **UVICORN_OPTIONS,  # as make run: no server banner, the peer address rather than X-Forwarded-For
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)

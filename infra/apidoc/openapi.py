@@ -57,6 +57,10 @@ devdevdev는 JWT를 사용합니다. `Authorization: Bearer [ACCESS_TOKEN]`을 �
 `{"resultType": "FAIL", "message": "...", "errorCode": ...}`입니다. `errorCode`는 HTTP 상태 코드와 같고, \
 외부 시스템 오류만 HTTP 500에 `errorCode` 503입니다. 모든 메시지는 [에러 카탈로그](/docs/errors.md)(`docs/errors.md`)에 있습니다.
 
+## 처리율 제한 (429)
+
+요청 수는 1분 구간마다 셉니다. 클라이언트(API Gateway가 본 원본 IP와 `_ga` 쿠키)마다 `RATE_LIMIT_PER_MINUTE`, 원본 IP 하나의 모든 클라이언트를 합쳐 `RATE_LIMIT_PER_IP_PER_MINUTE`(기본: 클라이언트 한도의 10배)를 넘으면, 크롤러 인증(`service-name`, `api-key` 또는 서명)이 서비스 이름이나 IP마다 `CRAWLER_AUTH_FAILURES_PER_MINUTE`번 실패하면 그 구간이 끝날 때까지 429 `너무 많은 요청을 했습니다. 잠시 후 다시 시도해 주세요.`입니다. 429에는 `Retry-After`(구간이 끝날 때까지 남은 초)가 있습니다.
+
 ## Timezone
 
 날짜·시각을 돌려주는 API는 `Timezone` 요청 헤더(IANA 이름, 예: `Asia/Seoul`, `UTC`, `America/New_York`)의 \
@@ -231,6 +235,8 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
                 }
             },
         }
+        if status == 429:
+            responses[str(status)]["headers"] = {"Retry-After": {"$ref": "#/components/headers/RetryAfter"}}
     operation["responses"] = responses
     return operation
 
@@ -269,6 +275,13 @@ def build(route_table: tuple[routes.Route, ...] = routes.ROUTES) -> dict[str, An
                 }
             },
             "examples": examples,
+            "headers": {
+                "RetryAfter": {
+                    "description": "요청을 다시 보낼 수 있을 때까지 남은 초 (이 1분 구간이 끝날 때까지)",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 60},
+                }
+            },
             "parameters": {
                 "AnonymousMemberId": {
                     "name": "Anonymous-Member-Id",

@@ -3,7 +3,9 @@
 It behaves as API Gateway does for what the handlers can see: one request per function instance at a time (a pool
 of instances per group, so concurrent requests really run concurrently), the CORS settings of the stage (preflights
 answered here without auth, CORS headers on every response, errors included), cookies in ``cookies``, base64 bodies
-for binary and multipart content, every ``Set-Cookie`` written back.
+for binary and multipart content, every ``Set-Cookie`` written back. The event's ``sourceIp`` is the TCP peer, as
+API Gateway's is; ``X-Forwarded-For`` is believed only from a peer named in ``TRUSTED_PROXIES`` (a reverse proxy in
+front of the local stack), and then only its right-most address that is not itself a trusted proxy.
 
 It also plays the two live transports:
 
@@ -21,18 +23,19 @@ from __future__ import annotations
 import asyncio
 import base64
 import importlib.util
+import ipaddress
 import queue
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
 from devdevdev.api.envelope import failure, to_json
 from devdevdev.api.errors import Errors
-from devdevdev.stages import CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE_SECONDS
+from devdevdev.stages import CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -58,6 +61,12 @@ LAMBDA_PAYLOAD_LIMIT = 6 * 1024 * 1024
 LIVE_CONNECTION_HEADER = "x-live-connection"
 SSE_POLL_SECONDS = 0.2
 WEBSOCKET_STAGE = "ws"
+# How uvicorn serves the gateway (``make run``, and the tests' live server): no ``Server: uvicorn`` banner (the Date
+# header stays: HTTP wants it from a server with a clock, and API Gateway sends one), and no proxy-header rewriting:
+# by default uvicorn replaces the peer with X-Forwarded-For whenever the peer is 127.0.0.1, which is every local
+# client. The gateway decides itself whom to believe (``TRUSTED_PROXIES``).
+UVICORN_OPTIONS: dict[str, Any] = {"server_header": False, "date_header": True, "proxy_headers": False}
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def reads_the_stream(route: routes.Route) -> bool:
@@ -122,15 +131,53 @@ class InstancePool:
             self._idle.put(handler)
 
 
-def build_event(request: Request, body: bytes, route: routes.Route, path_parameters: dict[str, str]) -> dict[str, Any]:
+def trusted_networks(proxies: Sequence[str]) -> tuple[Network, ...]:
+    """``TRUSTED_PROXIES`` (addresses or networks) as networks."""
+    return tuple(ipaddress.ip_network(proxy.strip(), strict=False) for proxy in proxies)
+
+
+def _trusted(address: str, trusted: Sequence[Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted)
+
+
+def source_ip(peer: str, forwarded_for: str, trusted: Sequence[Network]) -> str:
+    """The client's address as API Gateway reports it: the TCP peer. Only when the peer is a trusted proxy, the
+    right-most address of ``X-Forwarded-For`` that is not a trusted proxy (what the first trusted proxy saw; anything
+    left of it was written by the client). A malformed address there, or none, leaves the peer."""
+    if not _trusted(peer, trusted):
+        return peer
+    for hop in reversed(forwarded_for.split(",")):
+        if _trusted(hop.strip(), trusted):
+            continue
+        try:
+            return str(ipaddress.ip_address(hop.strip()))
+        except ValueError:
+            return peer
+    return peer
+
+
+def build_event(
+    request: Request,
+    body: bytes,
+    route: routes.Route,
+    path_parameters: dict[str, str],
+    trusted: Sequence[Network] = (),
+) -> dict[str, Any]:
     """The payload-v2 event API Gateway would send for this request."""
     headers: dict[str, str] = {}
     for name, value in request.headers.items():
         if name == "cookie":
             continue
         headers[name] = f"{headers[name]},{value}" if name in headers else value
+    peer = request.client.host if request.client else "127.0.0.1"
     headers.setdefault("x-forwarded-proto", request.url.scheme)
-    headers.setdefault("x-forwarded-for", request.client.host if request.client else "127.0.0.1")
+    # As API Gateway: what the client sent, then the address the gateway saw.
+    forwarded_for = headers.get("x-forwarded-for", "")
+    headers["x-forwarded-for"] = f"{forwarded_for}, {peer}" if forwarded_for else peer
     cookies = [c.strip() for c in request.headers.get("cookie", "").split(";") if c.strip()]
     query: dict[str, str] = {}
     for name, value in parse_qsl(request.url.query, keep_blank_values=True):
@@ -153,7 +200,7 @@ def build_event(request: Request, body: bytes, route: routes.Route, path_paramet
                 "method": request.method,
                 "path": request.url.path,
                 "protocol": "HTTP/1.1",
-                "sourceIp": request.client.host if request.client else "127.0.0.1",
+                "sourceIp": source_ip(peer, forwarded_for, trusted),
                 "userAgent": request.headers.get("user-agent", ""),
             },
             "requestId": str(uuid.uuid4()),
@@ -204,8 +251,11 @@ def too_large(content_type: str) -> Response:
 class Gateway:
     """The ASGI application."""
 
-    def __init__(self, allowed_origins: tuple[str, ...], stream_pump: Any = None) -> None:
+    def __init__(
+        self, allowed_origins: tuple[str, ...], stream_pump: Any = None, trusted_proxies: Sequence[str] = ()
+    ) -> None:
         self.allowed_origins = set(allowed_origins)
+        self.trusted = trusted_networks(trusted_proxies)
         self.stream_pump = stream_pump
         self.pools = {group: InstancePool(group) for group in {r.group for r in routes.ROUTES}}
         self.sockets: dict[str, WebSocket] = {}
@@ -238,6 +288,8 @@ class Gateway:
                 response.headers["access-control-allow-methods"] = ",".join(CORS_ALLOWED_METHODS)
                 response.headers["access-control-allow-headers"] = ",".join(CORS_ALLOWED_HEADERS)
                 response.headers["access-control-max-age"] = str(CORS_MAX_AGE_SECONDS)
+            else:
+                response.headers["access-control-expose-headers"] = ",".join(CORS_EXPOSED_HEADERS)
         return response
 
     async def dispatch(self, request: Request) -> Response:
@@ -261,7 +313,7 @@ class Gateway:
                 await run_in_threadpool(self.stream_pump.drain)
             except Exception as error:  # noqa: BLE001 (a late index is better than a failed request)
                 print(f"stream pump: {error}")
-        event = build_event(request, body, route, path_parameters)
+        event = build_event(request, body, route, path_parameters, self.trusted)
         result = await run_in_threadpool(self.pools[route.group].invoke, event)
         headers = {k.lower(): v for k, v in (result.get("headers") or {}).items()}
         connection_id = headers.pop(LIVE_CONNECTION_HEADER, None)
@@ -361,6 +413,9 @@ class Gateway:
         return Response(status_code=200)
 
 
-def create_app(allowed_origins: tuple[str, ...], stream_pump: Any = None) -> Starlette:
-    """The gateway for a stage's allowed CORS origins; ``stream_pump`` (``infra.local.streams``) feeds the indexer."""
-    return Gateway(allowed_origins, stream_pump).app
+def create_app(
+    allowed_origins: tuple[str, ...], stream_pump: Any = None, trusted_proxies: Sequence[str] = ()
+) -> Starlette:
+    """The gateway for a stage's allowed CORS origins; ``stream_pump`` (``infra.local.streams``) feeds the indexer;
+    ``trusted_proxies`` are the peers whose ``X-Forwarded-For`` names the client (``TRUSTED_PROXIES``)."""
+    return Gateway(allowed_origins, stream_pump, trusted_proxies).app

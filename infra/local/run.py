@@ -66,7 +66,7 @@ def main() -> int:
         from devdevdev.settings import Settings
         from devdevdev.store.schema import ensure_table
 
-        from infra.local.gateway import create_app
+        from infra.local.gateway import UVICORN_OPTIONS, create_app
         from infra.local.seed import DEFAULT_CRAWLER_KEY, seed, seed_demo_comments
         from infra.local.streams import StreamPump, followers
 
@@ -93,11 +93,12 @@ def main() -> int:
             print(f"Deleted {expired} expired unattached image upload(s).")
         print(f"devdevdev local stack: http://127.0.0.1:{port}/devdevdev/api/v1  (data in {data_dir}; Ctrl-C stops)")
         uvicorn.run(
-            create_app(settings.cors_allowed_origins, pump),
+            create_app(settings.cors_allowed_origins, pump, settings.trusted_proxies),
             host="127.0.0.1",
             port=port,
             log_level="info",
             timeout_graceful_shutdown=2,  # open SSE streams would otherwise hold Ctrl-C for up to 5 minutes
+            **UVICORN_OPTIONS,
         )
     except KeyboardInterrupt:
         pass

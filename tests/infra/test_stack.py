@@ -286,7 +286,11 @@ def test_cors_comes_from_the_stage(template):
         "AWS::ApiGatewayV2::Api",
         {
             "CorsConfiguration": Match.object_like(
-                {"AllowOrigins": list(stage("prod").cors_allowed_origins), "AllowCredentials": True}
+                {
+                    "AllowOrigins": list(stage("prod").cors_allowed_origins),
+                    "AllowCredentials": True,
+                    "ExposeHeaders": ["retry-after"],  # the web client may read how long a 429 asks to wait
+                }
             )
         },
     )

@@ -25,7 +25,7 @@ from devdevdev.store.models import bind
 from devdevdev.store.notifications import NotificationRepository
 from devdevdev.store.pick_images import PickImageRepository
 from devdevdev.store.picks import PickRepository
-from devdevdev.store.ratelimit import RateLimiter
+from devdevdev.store.ratelimit import FailureLimiter, RateLimiter
 from devdevdev.store.services import ServiceRepository
 from devdevdev.store.surveys import SurveyRepository
 
@@ -64,7 +64,11 @@ class Runtime:
 
     @cached_property
     def rate_limiter(self) -> RateLimiter:
-        return RateLimiter(self.settings.rate_limit_per_minute)
+        return RateLimiter(self.settings.rate_limit_per_minute, self.settings.ip_rate_limit_per_minute)
+
+    @cached_property
+    def crawler_auth_failures(self) -> FailureLimiter:
+        return FailureLimiter(self.settings.crawler_auth_failures_per_minute)
 
     @cached_property
     def services(self) -> ServiceRepository:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import os
 from collections.abc import Mapping
 from functools import lru_cache
@@ -51,7 +52,11 @@ class Settings(BaseModel):
     cookie_secure: bool = False
     cookie_same_site: str = "Lax"
 
-    rate_limit_per_minute: int = Field(120, gt=0)
+    rate_limit_per_minute: int = Field(120, gt=0)  # per client: source IP + anonymous id (the _ga cookie)
+    rate_limit_per_ip_per_minute: int | None = Field(None, gt=0)  # all clients of one IP; default 10 × the above
+    crawler_auth_failures_per_minute: int = Field(10, gt=0)  # per service name and per source IP
+    hsts_max_age_seconds: int = Field(0, ge=0)  # 0: no Strict-Transport-Security header
+    trusted_proxies: tuple[str, ...] = ()  # the local gateway: peers whose X-Forwarded-For it believes
 
     crawler_keys_arn: str | None = None  # Secrets Manager: the crawlers' keys (store/services.py), besides the table
 
@@ -116,6 +121,21 @@ class Settings(BaseModel):
             )
         return self
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for proxy in value:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(f"TRUSTED_PROXIES: {proxy!r} is not an IP address or network") from None
+        return value
+
+    @property
+    def ip_rate_limit_per_minute(self) -> int:
+        """The per-IP ceiling: the setting, or ten times the per-client limit (an office behind one NAT)."""
+        return self.rate_limit_per_ip_per_minute or 10 * self.rate_limit_per_minute
+
     @property
     def jwt_key(self) -> bytes:
         """The HMAC key: the secret, base64-decoded (as upstream's ``Keys.hmacShaKeyFor``)."""
@@ -135,6 +155,7 @@ class Settings(BaseModel):
             "test_tokens_enabled": stage.test_tokens_enabled,
             "auto_approve_picks": stage.auto_approve_picks,
             "rate_limit_per_minute": stage.rate_limit_per_minute,
+            "hsts_max_age_seconds": stage.hsts_max_age_seconds,
             "frontend_url": stage.frontend_url,
             "live_sse_enabled": stage.name in LOCAL_STAGES,
         }
@@ -156,6 +177,9 @@ class Settings(BaseModel):
             "COOKIE_SECURE": "cookie_secure",
             "COOKIE_SAME_SITE": "cookie_same_site",
             "RATE_LIMIT_PER_MINUTE": "rate_limit_per_minute",
+            "RATE_LIMIT_PER_IP_PER_MINUTE": "rate_limit_per_ip_per_minute",
+            "CRAWLER_AUTH_FAILURES_PER_MINUTE": "crawler_auth_failures_per_minute",
+            "HSTS_MAX_AGE_SECONDS": "hsts_max_age_seconds",
             "OAUTH_CLIENT_ID": "oauth_client_id",
             "OAUTH_CLIENT_SECRET": "oauth_client_secret",
             "OAUTH_AUTHORIZE_URL": "oauth_authorize_url",
@@ -186,6 +210,8 @@ class Settings(BaseModel):
             values["cors_allowed_origins"] = tuple(
                 o.strip() for o in env["CORS_ALLOWED_ORIGINS"].split(",") if o.strip()
             )
+        if env.get("TRUSTED_PROXIES"):
+            values["trusted_proxies"] = tuple(p.strip() for p in env["TRUSTED_PROXIES"].split(",") if p.strip())
         for secret_env, field_name in (
             ("JWT_SECRET_ARN", "jwt_secret"),
             ("OAUTH_CLIENT_SECRET_ARN", "oauth_client_secret"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 LOCAL_ORIGINS = ("http://127.0.0.1:3000", "http://localhost:3000")
+HSTS_MAX_AGE_SECONDS = 365 * 24 * 3600  # the AWS stages answer on HTTPS only (API Gateway has no plain HTTP)
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Stage:
     test_tokens_enabled: bool = False
     auto_approve_picks: bool = False
     rate_limit_per_minute: int = 120
+    hsts_max_age_seconds: int = 0  # 0: no Strict-Transport-Security (plain HTTP on the local stack)
     frontend_url: str = "http://localhost:3000/"
     deletion_protection: bool = False
     tags: dict[str, str] = field(default_factory=dict)
@@ -47,6 +49,7 @@ STAGES: dict[str, Stage] = {
         cookie_same_site="None",
         test_tokens_enabled=True,
         frontend_url="https://dev.devdevdev.co.kr/",
+        hsts_max_age_seconds=HSTS_MAX_AGE_SECONDS,
     ),
     "prod": Stage(
         name="prod",
@@ -56,6 +59,7 @@ STAGES: dict[str, Stage] = {
         cookie_same_site="None",
         test_tokens_enabled=False,
         frontend_url="https://www.devdevdev.co.kr/",
+        hsts_max_age_seconds=HSTS_MAX_AGE_SECONDS,
         deletion_protection=True,
         function_memory_mb=1024,
         log_retention_days=365,
@@ -69,6 +73,8 @@ STAGES: dict[str, Stage] = {
 CORS_ALLOWED_HEADERS = ("authorization", "anonymous-member-id", "content-type", "service-name", "api-key", "timezone")
 CORS_ALLOWED_METHODS = ("GET", "POST", "PATCH", "DELETE")
 CORS_MAX_AGE_SECONDS = 3600
+# Response headers a page on another origin may read besides the CORS-safelisted ones: how long a 429 asks to wait.
+CORS_EXPOSED_HEADERS = ("retry-after",)
 
 
 def stage(name: str) -> Stage:

@@ -24,15 +24,22 @@ from pynamodb.exceptions import PynamoDBException
 
 from devdevdev.api import security
 from devdevdev.api.envelope import failure, success, success_list, to_json
-from devdevdev.api.errors import ApiError, Errors
+from devdevdev.api.errors import ApiError, Errors, too_many_requests
 from devdevdev.api.request import HttpRequest
 from devdevdev.auth.identity import Caller, bearer_token
 from devdevdev.runtime import Runtime, get_runtime
+from devdevdev.settings import Settings
 from devdevdev.store.errors import THROTTLED
-from devdevdev.store.ratelimit import client_key
+from devdevdev.store.ratelimit import seconds_to_window_end
 
 logger = Logger(service="devdevdev", json_default=str)
 JSON = "application/json;charset=UTF-8"
+# On every answer (with Cache-Control: no-store and, on the AWS stages, Strict-Transport-Security).
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",  # a JSON body is never sniffed into HTML or script
+    "Referrer-Policy": "no-referrer",  # nothing the API answers needs to tell anyone where it came from
+    "Cache-Control": "no-store",
+}
 
 
 @dataclass
@@ -44,9 +51,11 @@ class RequestScope:
     runtime: Runtime
 
 
-def json_response(body: dict[str, Any], status: int = 200, cookies: Sequence[Cookie] = ()) -> Response:
+def json_response(
+    body: dict[str, Any], status: int = 200, cookies: Sequence[Cookie] = (), headers: dict[str, str] | None = None
+) -> Response:
     """A JSON response in the contract's content type, with any cookies as separate ``Set-Cookie``s."""
-    return Response(status_code=status, content_type=JSON, body=to_json(body), cookies=list(cookies))
+    return Response(status_code=status, content_type=JSON, body=to_json(body), cookies=list(cookies), headers=headers)
 
 
 def ok(data: Any = None, cookies: Sequence[Cookie] = ()) -> Response:
@@ -60,7 +69,7 @@ def ok_list(datas: Sequence[Any]) -> Response:
 
 
 def error_response(error: ApiError) -> Response:
-    return json_response(failure(error.message, error.spec.code), error.status, error.cookies)
+    return json_response(failure(error.message, error.spec.code), error.status, error.cookies, error.headers)
 
 
 def create_resolver() -> APIGatewayHttpResolver:
@@ -97,15 +106,21 @@ def scope(app: APIGatewayHttpResolver) -> RequestScope:
 
 
 def handle(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any, runtime: Runtime | None = None) -> dict:
-    """Filters, then the route. Never lets an exception out: every failure is a contract response."""
+    """Filters, then the route. Never lets an exception out: every failure is a contract response. Every response,
+    success or failure, leaves with the security headers."""
     runtime = runtime or get_runtime()
+    return with_security_headers(_filter_and_route(app, event, context, runtime), runtime.settings)
+
+
+def _filter_and_route(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any, runtime: Runtime) -> dict:
     request = HttpRequest(event)
     try:
         request.check_strings()  # a header, cookie, query or path parameter that is not valid text: 400
-        if not runtime.rate_limiter.hit(
-            client_key(request.source_ip, request.cookies.get("_ga")), runtime.clock.epoch_seconds()
-        ):
-            raise Errors.TOO_MANY_REQUESTS.error()
+        now = runtime.clock.epoch_seconds()
+        # The client is the source IP API Gateway saw with the browser's anonymous id (the _ga cookie); the IP alone
+        # has a ceiling over all its clients, so a fresh cookie does not open a fresh budget.
+        if not runtime.rate_limiter.hit(request.source_ip, request.cookies.get("_ga"), now):
+            raise too_many_requests(seconds_to_window_end(now))
         claims = None
         if not security.skips_jwt(request.path):
             token = bearer_token(request)
@@ -126,11 +141,26 @@ def handle(app: APIGatewayHttpResolver, event: dict[str, Any], context: Any, run
         app.clear_context()
 
 
+def with_security_headers(result: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """Add the headers every answer carries to a payload-v2 result (see docs/decisions.md, "Limits a client cannot
+    reset, and the headers of every answer"). No answer of the API may be stored by a browser or a cache: each can
+    depend on who asks (a bearer token, a refresh cookie, the anonymous member id), so ``no-store`` is on every one,
+    replacing any other ``Cache-Control``."""
+    headers = {name: value for name, value in (result.get("headers") or {}).items() if name.lower() != "cache-control"}
+    headers.update(SECURITY_HEADERS)
+    if settings.hsts_max_age_seconds:
+        headers["Strict-Transport-Security"] = f"max-age={settings.hsts_max_age_seconds}; includeSubDomains"
+    result["headers"] = headers
+    return result
+
+
 def _render(response: Response) -> dict:
     """Turn a Response into the payload-v2 result outside of routing (filter failures)."""
     result: dict[str, Any] = {
         "statusCode": response.status_code,
-        "headers": {"Content-Type": JSON},
+        "headers": {
+            name: value if isinstance(value, str) else ", ".join(value) for name, value in response.headers.items()
+        },
         "body": response.body,
         "isBase64Encoded": False,
     }

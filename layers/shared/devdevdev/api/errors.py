@@ -31,15 +31,28 @@ class ErrorSpec:
 class ApiError(Exception):
     """A failure that the API answers with a contract message."""
 
-    def __init__(self, spec: ErrorSpec, message: str | None = None, *, cookies: list | None = None) -> None:
+    def __init__(
+        self,
+        spec: ErrorSpec,
+        message: str | None = None,
+        *,
+        cookies: list | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message or spec.message)
         self.spec = spec
         self.message = message or spec.message
         self.cookies = cookies or []  # Set-Cookie to send with the failure (e.g. LOGIN_STATUS=inactive)
+        self.headers = headers or {}  # other response headers (e.g. a 429's Retry-After)
 
     @property
     def status(self) -> int:
         return self.spec.status
+
+
+def too_many_requests(retry_after_seconds: int) -> ApiError:
+    """The contract's 429, with ``Retry-After``: whole seconds until the window that refused the request ends."""
+    return ApiError(Errors.TOO_MANY_REQUESTS, headers={"Retry-After": str(max(1, retry_after_seconds))})
 
 
 def bad_request(message: str) -> ApiError:

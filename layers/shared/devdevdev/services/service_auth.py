@@ -7,6 +7,11 @@ Two ways to prove who is calling:
   hex HMAC-SHA256 of ``timestamp`` followed by the raw body, keyed with the service's signing secret. A timestamp
   more than 5 minutes from the server's clock is refused, and so is a signature already served (replay). A service
   can be set to accept only signed requests.
+
+Failed authentications (an unknown service, a wrong key, a bad, stale or replayed signature) are counted per service
+name and per source IP in one-minute windows: past ``CRAWLER_AUTH_FAILURES_PER_MINUTE`` of either, every attempt of
+that name or IP is the contract's 429 until the window ends, the right key included. Guessing keys costs a minute per
+few tries, and a service under attack is refused for the rest of that minute only.
 """
 
 from __future__ import annotations
@@ -17,8 +22,9 @@ import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from devdevdev.api.errors import Errors
+from devdevdev.api.errors import ApiError, Errors, too_many_requests
 from devdevdev.api.request import HttpRequest
+from devdevdev.store.ratelimit import seconds_to_window_end
 from devdevdev.store.services import Service, ServiceRepository
 
 if TYPE_CHECKING:
@@ -43,7 +49,32 @@ def authenticate(runtime: Runtime, service_name: str | None, api_key: str | None
 
 
 def authenticate_request(runtime: Runtime, request: HttpRequest) -> Service:
-    """The calling service of a request: signed when it carries ``signature``, else by its ``api-key``."""
+    """The calling service of a request: signed when it carries ``signature``, else by its ``api-key``. A service
+    name or source IP with too many failed attempts in this minute → 429, whatever the request carries."""
+    subjects = _failure_subjects(request)
+    now = runtime.clock.epoch_seconds()
+    failures = runtime.crawler_auth_failures
+    if failures.blocked(subjects, now):
+        raise too_many_requests(seconds_to_window_end(now))
+    try:
+        return _authenticate_request(runtime, request)
+    except ApiError:
+        if failures.record(subjects, now):
+            raise too_many_requests(seconds_to_window_end(now)) from None
+        raise
+
+
+def _failure_subjects(request: HttpRequest) -> list[str]:
+    """What failed attempts count against: the source IP, and the service name (hashed: it is whatever was sent)."""
+    subjects = [f"IP#{request.source_ip}"]
+    name = (request.header("service-name") or "").strip()
+    if name:
+        digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        subjects.append(f"SERVICE#{digest}")
+    return subjects
+
+
+def _authenticate_request(runtime: Runtime, request: HttpRequest) -> Service:
     signature = (request.header("signature") or "").strip()
     if not signature:
         return authenticate(runtime, request.header("service-name"), request.header("api-key"))

@@ -6,7 +6,8 @@ Layout (PK / SK):
 - ``LOGIN#<socialType>#<email>`` / ``LOGIN``     the login of a live member → its id (deleted when it exits)
 - ``ANON#<header id>`` / ``ANON``                an anonymous member by the client's ``Anonymous-Member-Id``
 - ``ANONMEMBER#<id>`` / ``PROFILE``              the same anonymous member by its numeric id
-- ``RATE#<client>#<minute>`` / ``RATE``          a rate-limit window (expires through the TTL attribute)
+- ``RATE#<ip>#<minute>`` / ``RATE``              a rate-limit window: the IP's total and one counter per client (TTL)
+- ``AUTHFAIL#<subject>#<minute>`` / ``AUTHFAIL``  failed crawler authentications of a service or an IP (TTL)
 - ``SERVICE#<name>`` / ``SERVICE``               a server-to-server client (the crawler) and its key hash
 - ``SIGNED#<service>#<signature>`` / ``SIGNED``  a signed request already served (replays refused; TTL)
 - ``COMPANY#<id>`` / ``PROFILE``                 a company; GSI1 ``COMPANIES`` / id lists them id-descending
@@ -72,8 +73,12 @@ def anonymous_member(anonymous_id: int) -> tuple[str, str]:
     return f"ANONMEMBER#{anonymous_id}", "PROFILE"
 
 
-def rate_window(client: str, minute: int) -> tuple[str, str]:
-    return f"RATE#{client}#{minute}", "RATE"
+def rate_window(source_ip: str, minute: int) -> tuple[str, str]:
+    return f"RATE#{source_ip}#{minute}", "RATE"
+
+
+def auth_failures(subject: str, minute: int) -> tuple[str, str]:
+    return f"AUTHFAIL#{subject}#{minute}", "AUTHFAIL"
 
 
 def service(name: str) -> tuple[str, str]:
