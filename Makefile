@@ -36,9 +36,11 @@ setup: $(PY_STAMP) $(NODE_STAMP)
 run: setup
 	$(PY) -m infra.local.run
 
-## Every test tier against real local services (DynamoDB Local, moto's S3), started by the test session.
+## Every test tier against real local services (DynamoDB Local, moto's S3), started by each test worker; one worker
+## per core (TEST_WORKERS=1 for one process), a test file per worker at a time; prints the slowest tests.
+TEST_WORKERS ?= auto
 test: setup layer-wheels
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 ## Bulk-load tech articles (JSON Lines) through the crawler endpoint of a running API: make import FILE=articles.jsonl
 import: setup
