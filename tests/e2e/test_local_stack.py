@@ -50,6 +50,31 @@ def stop(process: subprocess.Popen) -> str:
     return output
 
 
+def processes_mentioning(text: str) -> list[str]:
+    """The command lines in the process table that contain ``text`` (DynamoDB Local's runs ``-dbPath <its dir>``)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            command = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # the process ended meanwhile
+            continue
+        if text in command:
+            found.append(command)
+    return found
+
+
+def test_the_process_check_sees_a_running_process(tmp_path):
+    """The "left running" check can fail: it finds a process by a path on its command line."""
+    marker = str(tmp_path / "ddb")
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", marker])
+    try:
+        assert len(processes_mentioning(marker)) == 1
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert processes_mentioning(marker) == []
+
+
 def call(port: int, method: str, path: str, headers: dict | None = None) -> tuple[int, dict]:
     request = urllib.request.Request(f"http://127.0.0.1:{port}{BASE}{path}", method=method, headers=headers or {})
     try:
@@ -81,8 +106,9 @@ def test_run_serves_the_demo_refuses_a_busy_port_stops_cleanly_and_keeps_data(tm
     finally:
         output = stop(first)
     assert "devdevdev local stack stopped." in output
+    assert "Could not connect" not in output, output  # the pumps stop before the services they follow
     assert first.returncode == 0
-    assert not list(tmp_path.glob("ddb/*.lock")), "DynamoDB Local left running"
+    assert processes_mentioning(str(tmp_path / "ddb")) == [], "DynamoDB Local left running"
 
     restarted = start(port, tmp_path / "ddb")
     try:
