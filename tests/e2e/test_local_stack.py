@@ -20,8 +20,19 @@ ROOT = Path(__file__).resolve().parents[2]
 BASE = "/devdevdev/api/v1"
 
 
+def endpoints_file(data_dir: Path) -> Path:
+    """Where the stack started on ``data_dir`` says where its services are (not the repository's .local/)."""
+    return data_dir.parent / "endpoints.json"
+
+
 def start(port: int, data_dir: Path) -> subprocess.Popen:
-    env = dict(os.environ, PORT=str(port), LOCAL_DATA_DIR=str(data_dir), PYTHONPATH=f"{ROOT / 'layers/shared'}:{ROOT}")
+    env = dict(
+        os.environ,
+        PORT=str(port),
+        LOCAL_DATA_DIR=str(data_dir),
+        LOCAL_ENDPOINTS_FILE=str(endpoints_file(data_dir)),
+        PYTHONPATH=f"{ROOT / 'layers/shared'}:{ROOT}",
+    )
     env.pop("STAGE", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "infra.local.run"],
@@ -216,7 +227,8 @@ def test_import_loads_a_json_lines_file_that_search_then_finds(tmp_path):
     port = free_port()
     stack = start(port, tmp_path / "ddb")
     try:
-        env = dict(os.environ, PORT=str(port))
+        env = dict(os.environ, LOCAL_ENDPOINTS_FILE=str(endpoints_file(tmp_path / "ddb")))  # finds the stack there
+        env.pop("API", None)
         for _ in range(2):  # twice: the endpoint upserts by URL
             done = subprocess.run(
                 [sys.executable, "scripts/import_articles.py", str(source)],
