@@ -61,6 +61,23 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     DYNAMODB.before(item.nodeid.split("::", 1)[0])
 
 
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say plainly when the search suite ran without OpenSearch (it runs on the embedded engine always, and on
+    OpenSearch only when ``OPENSEARCH_URL`` names a node)."""
+    ran_search = any(
+        getattr(report, "nodeid", "").startswith("tests/search/")
+        for reports in terminalreporter.stats.values()
+        for report in reports
+    )
+    if ran_search and not os.environ.get("OPENSEARCH_URL"):
+        terminalreporter.write_sep("-", "search engines")
+        terminalreporter.write_line(
+            "The OpenSearch engine was NOT run (OPENSEARCH_URL is unset): tests/search ran on the embedded engine "
+            "only. To run it: start an OpenSearch node, then OPENSEARCH_URL=http://localhost:9200 make test "
+            "(or .venv/bin/python -m pytest tests/search)."
+        )
+
+
 @pytest.fixture(scope="session")
 def dynamodb_endpoint() -> Iterator[str]:
     try:
