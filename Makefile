@@ -15,8 +15,15 @@ CDK := node_modules/.bin/cdk
 CDK_FLAGS := --no-notices --no-version-reporting
 CDK_OUT ?= cdk.out
 
-.PHONY: run test setup prereqs lint format unit import service-key backfill-embeddings bench openapi layer-wheels synth deploy
+.PHONY: help run test setup prereqs lint format unit import service-key backfill-embeddings bench openapi layer-wheels synth deploy
 
+## Every target, with what it does (this list).
+help:
+	@awk '/^## /{doc = doc (doc ? "\n                       " : "") substr($$0, 4); next} \
+	     /^[a-z][a-z-]*:/{name = substr($$1, 1, length($$1) - 1); if (doc) printf "  %-20s %s\n", name, doc; doc = ""; next} \
+	     {doc = ""}' $(MAKEFILE_LIST)
+
+## Checks that Python 3.11+, Node and Java are installed (every target does it first).
 prereqs:
 	@PYTHON=$(PYTHON) scripts/check-prereqs.sh
 
@@ -30,15 +37,18 @@ $(NODE_STAMP): package.json package-lock.json | prereqs
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+## Installs the Python and Node dependencies (.venv, node_modules); the other targets do it when needed.
 setup: $(PY_STAMP) $(NODE_STAMP)
 
 ## The API on http://127.0.0.1:8080 (PORT overrides) with demo data, on the embedded local stack.
 run: setup
 	$(PY) -m infra.local.run
 
-## Every test tier against real local services (DynamoDB Local, moto's S3), started by the test session.
+TEST_WORKERS ?= auto
+## Every test tier against real local services (DynamoDB Local, moto's S3), started by each test worker; one worker
+## per core (TEST_WORKERS=1 for one process), a test file per worker at a time; prints the slowest tests.
 test: setup layer-wheels
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15
 
 ## Bulk-load tech articles (JSON Lines) through the crawler endpoint of a running API: make import FILE=articles.jsonl
 import: setup
@@ -54,9 +64,10 @@ service-key: setup
 backfill-embeddings: setup
 	@$(PY) scripts/backfill_embeddings.py $(if $(DRY_RUN),--dry-run)
 
-## Benchmarks on the embedded local stack (bench/README.md): make bench [BENCH=notifications|similar_picks]
+## Benchmarks on the embedded local stack (bench/README.md), results in .local/bench/:
+## make bench [BENCH=notifications|similar_picks] [SAVE=1 (to bench/results/, tracked)]
 bench: setup
-	$(PY) -m bench $(BENCH)
+	SAVE=$(SAVE) $(PY) -m bench $(BENCH)
 
 ## The API reference from code: docs/openapi.json, docs/postman_collection.json (+ local environment), docs/errors.md
 openapi: setup
@@ -74,13 +85,16 @@ synth: setup layer-wheels
 deploy: setup layer-wheels
 	$(CDK) deploy $(CDK_FLAGS) -c stage=$(STAGE)
 
+## The unit tests only (no local services; seconds).
 unit: setup
 	$(PY) -m pytest tests/unit
 
+## ruff's checks and format check, as CI runs them.
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+## Formats the code and applies ruff's safe fixes.
 format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .

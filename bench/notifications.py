@@ -18,10 +18,9 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from bench.results import results_dir
 
 
 def _kind(item: dict[str, Any]) -> str:
@@ -180,8 +179,7 @@ def main() -> None:
     subscribers = int(os.environ.get("SUBSCRIBERS", "10000"))
     article_count = int(os.environ.get("ARTICLES", "3"))
     result = run(subscribers, article_count)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "notifications.json").write_text(json.dumps(result, indent=2) + "\n")
+    (results_dir() / "notifications.json").write_text(json.dumps(result, indent=2) + "\n")
     print(
         f"Published {article_count} article(s) to {subscribers:,} subscribers: "
         f"answered in {result['publish_answered_ms']} ms, "

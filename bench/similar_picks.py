@@ -19,14 +19,13 @@ import time
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from bench.notifications import RequestCounter
+from bench.results import results_dir
 
-RESULTS = Path(__file__).resolve().parent / "results"
 TOPICS = (
     "자바 vs 코틀린",
     "리액트 vs 뷰",
@@ -162,8 +161,7 @@ def _case(client: Any, runtime: Any, pick_ids: list[int], repeats: int, model: s
 def main() -> None:
     counts = [int(c) for c in os.environ.get("CANDIDATES", "100,1000").split(",") if c.strip()]
     result = run(counts, int(os.environ.get("REPEATS", "30")))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "similar_picks.json").write_text(json.dumps(result, indent=2) + "\n")
+    (results_dir() / "similar_picks.json").write_text(json.dumps(result, indent=2) + "\n")
     for case in result["cases"]:
         print(
             f"{case['candidates']:>5} candidates, {case['dimensions']} dimensions: "

@@ -1,6 +1,6 @@
 """Bulk-load tech articles from a JSON Lines file through the crawler's ingestion endpoint.
 
-    make import FILE=articles.jsonl                 # into the local stack (make run must be running)
+    make import FILE=samples/articles.jsonl         # into the running local stack (found in .local/endpoints.json)
     API=https://<api-id>.execute-api.<region>.amazonaws.com CRAWLER_API_KEY=... make import FILE=articles.jsonl
 
 One article per line: {"companyId", "title", "contents", "author", "regDate", "techArticleUrl", "thumbnailUrl"}.
@@ -16,12 +16,14 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from local_stack import API_PATH, local_api  # scripts/local_stack.py (the script's own directory is on the path)
+
 BATCH = 100
 
 
 def post(api: str, service: str, key: str, articles: list[dict]) -> list[dict]:
     request = urllib.request.Request(
-        f"{api.rstrip('/')}/devdevdev/api/v1/articles",
+        f"{api}{API_PATH}/articles",
         data=json.dumps({"techArticles": articles}, ensure_ascii=False).encode("utf-8"),
         headers={"Content-Type": "application/json", "service-name": service, "api-key": key},
         method="POST",
@@ -44,7 +46,14 @@ def main(argv: list[str]) -> int:
     if not path.is_file():
         print(f"no such file: {path}", file=sys.stderr)
         return 2
-    api = os.environ.get("API", f"http://127.0.0.1:{os.environ.get('PORT', '8080')}")
+    # API names a stack (with or without the /devdevdev/api/v1 path); else the local stack `make run` started.
+    api = os.environ.get("API") or local_api()
+    if api is None:
+        print(
+            "The local stack is not running: start `make run` first (or set API= for a deployed one).", file=sys.stderr
+        )
+        return 1
+    api = api.rstrip("/").removesuffix(API_PATH)
     service = os.environ.get("CRAWLER_SERVICE", "devdevdev-crawler")
     key = os.environ.get("CRAWLER_API_KEY", "local-crawler-key")
     batch: list[dict] = []

@@ -26,3 +26,15 @@ def use_local_stack() -> bool:
     for variable, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}.items():
         os.environ.setdefault(variable, value)
     return True
+
+
+API_PATH = "/devdevdev/api/v1"
+
+
+def local_api() -> str | None:
+    """The base URL (up to ``/devdevdev/api/v1``) of the API the running local stack serves; None when it is not
+    running (the message is the caller's to give)."""
+    if not ENDPOINTS_FILE.is_file():
+        return None
+    api = json.loads(ENDPOINTS_FILE.read_text()).get("API")
+    return api.removesuffix(API_PATH) if api else None

@@ -1,5 +1,8 @@
 """Test session: a real DynamoDB Local (started here, in memory) and moto's S3 server; a fresh table per test,
-built from the same key schema the CDK stack uses. A missing service fails the session with a clear message."""
+built from the same key schema the CDK stack uses. A missing service fails the session with a clear message.
+
+Under pytest-xdist (``make test`` runs ``-n auto``) each worker is a session of its own: its own DynamoDB Local, moto
+server, tables and queues, on free ports."""
 
 from __future__ import annotations
 
@@ -19,15 +22,70 @@ os.environ.update(services.LOCAL_CREDENTIALS)
 BASE = "/devdevdev/api/v1"
 
 
+class LocalDynamoDB:
+    """The session's DynamoDB Local, restarted on the same port between test modules once enough tables have come
+    and gone: it keeps every stream record it wrote, deleted tables' included, and each write costs more as they pile
+    up (measured: a write after 7,000 records cost twice the first). Tests and module fixtures never see a restart:
+    it happens before a module's first test, when the last module's fixtures are gone."""
+
+    RESTART_AFTER_TABLES = 40
+
+    def __init__(self) -> None:
+        self.port = 0
+        self.process = None
+        self.tables = 0  # created since the last start
+        self.module = ""
+
+    def start(self, port: int) -> None:
+        self.port = port
+        self.process = services.start_dynamodb(port)
+        self.tables = 0
+
+    def stop(self) -> None:
+        if self.process is not None:
+            services.stop(self.process)
+            self.process = None
+
+    def before(self, module: str) -> None:
+        """Called before each test: restart between modules when due."""
+        if self.process is not None and module != self.module and self.tables >= self.RESTART_AFTER_TABLES:
+            self.stop()
+            self.start(self.port)
+        self.module = module
+
+
+DYNAMODB = LocalDynamoDB()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    DYNAMODB.before(item.nodeid.split("::", 1)[0])
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say plainly when the search suite ran without OpenSearch (it runs on the embedded engine always, and on
+    OpenSearch only when ``OPENSEARCH_URL`` names a node)."""
+    ran_search = any(
+        getattr(report, "nodeid", "").startswith("tests/search/")
+        for reports in terminalreporter.stats.values()
+        for report in reports
+    )
+    if ran_search and not os.environ.get("OPENSEARCH_URL"):
+        terminalreporter.write_sep("-", "search engines")
+        terminalreporter.write_line(
+            "The OpenSearch engine was NOT run (OPENSEARCH_URL is unset): tests/search ran on the embedded engine "
+            "only. To run it: start an OpenSearch node, then OPENSEARCH_URL=http://localhost:9200 make test "
+            "(or .venv/bin/python -m pytest tests/search)."
+        )
+
+
 @pytest.fixture(scope="session")
 def dynamodb_endpoint() -> Iterator[str]:
     try:
-        port = services.free_port()
-        process = services.start_dynamodb(port)
+        DYNAMODB.start(services.free_port())
     except services.MissingPrerequisite as missing:
         pytest.fail(f"DynamoDB Local cannot start: {missing}", pytrace=False)
-    yield f"http://127.0.0.1:{port}"
-    services.stop(process)
+    yield f"http://127.0.0.1:{DYNAMODB.port}"
+    DYNAMODB.stop()
 
 
 @pytest.fixture(scope="session")
@@ -69,6 +127,7 @@ def build_runtime(env: dict[str, str], clock=None):
 
     settings = Settings.from_env(env)
     ensure_table(services.dynamodb_client(settings.dynamodb_endpoint or ""), settings.table_name)
+    DYNAMODB.tables += 1
     runtime = Runtime(settings, clock or Clock())
     use_runtime(runtime)
     return runtime
@@ -88,10 +147,73 @@ def runtime(settings_env):
 @pytest.fixture
 def seeded(runtime):
     """The runtime with the local stack's demo data."""
+    seed_stage(runtime)
+    return runtime
+
+
+# The demo data's items, per kind of clock: (clock's type, its time if fixed, crawler keys' ARN) → items.
+_SEEDED_ITEMS: dict[tuple, list[dict]] = {}
+
+
+def seed_stage(runtime) -> None:
+    """What ``infra.local.seed.seed(runtime)`` writes, in a few requests: the demo data is seeded once per session
+    (and per kind of clock) into a table of its own, whose items every later stage gets copies of with BatchWriteItem
+    (about 60 requests of seeding, most of a test's setup, become 3). The copies go through the table's stream like
+    the seed's writes, so the article index and the embeddings follow as they do after ``seed``."""
+    from devdevdev.clock import Clock, FixedClock
+
+    clock = runtime.clock
+    if type(clock) is Clock:
+        kind: tuple = (Clock, None, runtime.settings.crawler_keys_arn)
+    elif type(clock) is FixedClock:
+        kind = (FixedClock, clock.now(), runtime.settings.crawler_keys_arn)
+    else:  # a clock of the test's own: seed it as it is
+        from infra.local.seed import seed
+
+        seed(runtime)
+        return
+    if kind not in _SEEDED_ITEMS:
+        _SEEDED_ITEMS[kind] = _demo_items(runtime)
+    _put_items(
+        services.dynamodb_client(runtime.settings.dynamodb_endpoint or ""),
+        runtime.settings.table_name,
+        _SEEDED_ITEMS[kind],
+    )
+
+
+def _demo_items(runtime) -> list[dict]:
+    """The demo data's items, seeded into a table of their own (then deleted) with the runtime's clock and settings."""
+    from devdevdev.clock import Clock, FixedClock
+    from devdevdev.runtime import Runtime
+    from devdevdev.store.models import bind
+    from devdevdev.store.schema import ensure_table
+
     from infra.local.seed import seed
 
-    seed(runtime)
-    return runtime
+    settings = runtime.settings.model_copy(update={"table_name": f"seed-{uuid.uuid4().hex[:12]}"})
+    client = services.dynamodb_client(settings.dynamodb_endpoint or "")
+    ensure_table(client, settings.table_name)
+    clock = Clock() if type(runtime.clock) is Clock else FixedClock(runtime.clock.now())
+    try:
+        seed(Runtime(settings, clock))  # binds the models to the seed's table...
+        items: list[dict] = []
+        request: dict = {"TableName": settings.table_name, "ConsistentRead": True}
+        while True:
+            page = client.scan(**request)
+            items += page["Items"]
+            if "LastEvaluatedKey" not in page:
+                return items
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    finally:
+        bind(runtime.settings.table_name, runtime.settings.dynamodb_endpoint, runtime.settings.region)  # ...and back
+        client.delete_table(TableName=settings.table_name)
+
+
+def _put_items(client, table_name: str, items: list[dict]) -> None:
+    for start in range(0, len(items), 25):  # BatchWriteItem's limit
+        request = {table_name: [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]}
+        while request:
+            request = client.batch_write_item(RequestItems=request).get("UnprocessedItems")
 
 
 def stream_pump(runtime):
@@ -163,11 +285,9 @@ def clocked(settings_env) -> Iterator[ClockedStage]:
     from devdevdev.clock import FixedClock
     from devdevdev.runtime import use_runtime
 
-    from infra.local.seed import seed
-
     clock = FixedClock(NOW)
     runtime = build_runtime(settings_env, clock)
-    seed(runtime)
+    seed_stage(runtime)
     yield ClockedStage(make_client(runtime), runtime, clock)
     use_runtime(None)
     services.dynamodb_client(runtime.settings.dynamodb_endpoint or "").delete_table(

@@ -46,6 +46,7 @@ def main() -> int:
         return 1
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     s3 = None
+    followers: list = []  # the stream and queue pumps: stopped before the services they read from
     try:
         s3 = services.start_s3(s3_port)
         os.environ["DYNAMODB_ENDPOINT"] = f"http://127.0.0.1:{dynamodb_port}"
@@ -68,7 +69,8 @@ def main() -> int:
 
         from infra.local.gateway import UVICORN_OPTIONS, create_app
         from infra.local.seed import DEFAULT_CRAWLER_KEY, seed, seed_demo_comments
-        from infra.local.streams import StreamPump, followers
+        from infra.local.streams import StreamPump
+        from infra.local.streams import followers as stream_followers
 
         settings = Settings.from_env()
         ensure_table(services.dynamodb_client(settings.dynamodb_endpoint or "", settings.region), settings.table_name)
@@ -78,11 +80,14 @@ def main() -> int:
         seed(runtime, os.environ.get("CRAWLER_API_KEY", DEFAULT_CRAWLER_KEY))
         seed_demo_comments(runtime)
         indexed = reindex_all(runtime)  # the embedded search index lives in memory: rebuild it from the table
-        pump = StreamPump(settings.dynamodb_endpoint or "", settings.table_name, settings.region, followers(runtime))
+        pump = StreamPump(
+            settings.dynamodb_endpoint or "", settings.table_name, settings.region, stream_followers(runtime)
+        )
         pump.drain()
-        pump.run_in_background()
+        followers.append((pump, pump.run_in_background()))
         jobs = QueuePump(os.environ["SQS_ENDPOINT"], os.environ["NOTIFICATION_QUEUE_URL"], settings.region)
-        jobs.run_in_background()  # the notification worker, as Lambda's SQS event source runs it in AWS
+        # the notification worker, as Lambda's SQS event source runs it in AWS
+        followers.append((jobs, jobs.run_in_background()))
         print(f"Indexed {indexed} article(s) for search.")
         # Picks kept in .local from before embeddings existed have none: embed them (`make backfill-embeddings`).
         backfilled = backfill(runtime, runtime.embedding_provider).summary.embedded
@@ -104,6 +109,10 @@ def main() -> int:
         pass
     finally:
         ENDPOINTS_FILE.unlink(missing_ok=True)
+        for follower, _ in followers:
+            follower.stop()
+        for _, thread in followers:
+            thread.join(timeout=5)  # the queue's long poll ends within a second
         if s3 is not None:
             s3.stop()
         services.stop(dynamodb)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from infra.local import services
-from tests.conftest import LiveServer, build_runtime, served, stage_env
+from tests.conftest import LiveServer, build_runtime, seed_stage, served, stage_env
 
 
 @pytest.fixture(scope="module")
@@ -16,10 +16,8 @@ def stage(dynamodb_endpoint: str, s3_endpoint: str) -> Iterator[LiveServer]:
     """The demo data (``infra.local.seed``) served on a real port, with the notification worker in the background."""
     from devdevdev.runtime import use_runtime
 
-    from infra.local.seed import seed
-
     runtime = build_runtime(stage_env(dynamodb_endpoint, s3_endpoint))
-    seed(runtime)
+    seed_stage(runtime)
     with served(runtime) as server:
         yield server
     settings = runtime.settings

@@ -20,8 +20,19 @@ ROOT = Path(__file__).resolve().parents[2]
 BASE = "/devdevdev/api/v1"
 
 
+def endpoints_file(data_dir: Path) -> Path:
+    """Where the stack started on ``data_dir`` says where its services are (not the repository's .local/)."""
+    return data_dir.parent / "endpoints.json"
+
+
 def start(port: int, data_dir: Path) -> subprocess.Popen:
-    env = dict(os.environ, PORT=str(port), LOCAL_DATA_DIR=str(data_dir), PYTHONPATH=f"{ROOT / 'layers/shared'}:{ROOT}")
+    env = dict(
+        os.environ,
+        PORT=str(port),
+        LOCAL_DATA_DIR=str(data_dir),
+        LOCAL_ENDPOINTS_FILE=str(endpoints_file(data_dir)),
+        PYTHONPATH=f"{ROOT / 'layers/shared'}:{ROOT}",
+    )
     env.pop("STAGE", None)
     process = subprocess.Popen(
         [sys.executable, "-m", "infra.local.run"],
@@ -48,6 +59,31 @@ def stop(process: subprocess.Popen) -> str:
     process.send_signal(signal.SIGINT)
     output, _ = process.communicate(timeout=30)
     return output
+
+
+def processes_mentioning(text: str) -> list[str]:
+    """The command lines in the process table that contain ``text`` (DynamoDB Local's runs ``-dbPath <its dir>``)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            command = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:  # the process ended meanwhile
+            continue
+        if text in command:
+            found.append(command)
+    return found
+
+
+def test_the_process_check_sees_a_running_process(tmp_path):
+    """The "left running" check can fail: it finds a process by a path on its command line."""
+    marker = str(tmp_path / "ddb")
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", marker])
+    try:
+        assert len(processes_mentioning(marker)) == 1
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    assert processes_mentioning(marker) == []
 
 
 def call(port: int, method: str, path: str, headers: dict | None = None) -> tuple[int, dict]:
@@ -81,8 +117,9 @@ def test_run_serves_the_demo_refuses_a_busy_port_stops_cleanly_and_keeps_data(tm
     finally:
         output = stop(first)
     assert "devdevdev local stack stopped." in output
+    assert "Could not connect" not in output, output  # the pumps stop before the services they follow
     assert first.returncode == 0
-    assert not list(tmp_path.glob("ddb/*.lock")), "DynamoDB Local left running"
+    assert processes_mentioning(str(tmp_path / "ddb")) == [], "DynamoDB Local left running"
 
     restarted = start(port, tmp_path / "ddb")
     try:
@@ -190,7 +227,8 @@ def test_import_loads_a_json_lines_file_that_search_then_finds(tmp_path):
     port = free_port()
     stack = start(port, tmp_path / "ddb")
     try:
-        env = dict(os.environ, PORT=str(port))
+        env = dict(os.environ, LOCAL_ENDPOINTS_FILE=str(endpoints_file(tmp_path / "ddb")))  # finds the stack there
+        env.pop("API", None)
         for _ in range(2):  # twice: the endpoint upserts by URL
             done = subprocess.run(
                 [sys.executable, "scripts/import_articles.py", str(source)],
