@@ -61,6 +61,9 @@ LAMBDA_PAYLOAD_LIMIT = 6 * 1024 * 1024
 LIVE_CONNECTION_HEADER = "x-live-connection"
 SSE_POLL_SECONDS = 0.2
 WEBSOCKET_STAGE = "ws"
+# Where the gateway serves the image bucket (``make run`` points IMAGES_PUBLIC_URL here), as CloudFront does in AWS.
+IMAGES_PATH = "images"
+IMAGE_CACHE_CONTROL = "public, max-age=31536000, immutable"
 # How uvicorn serves the gateway (``make run``, and the tests' live server): no ``Server: uvicorn`` banner (the Date
 # header stays: HTTP wants it from a server with a clock, and API Gateway sends one), and no proxy-header rewriting:
 # by default uvicorn replaces the peer with X-Forwarded-For whenever the peer is 127.0.0.1, which is every local
@@ -252,8 +255,13 @@ class Gateway:
     """The ASGI application."""
 
     def __init__(
-        self, allowed_origins: tuple[str, ...], stream_pump: Any = None, trusted_proxies: Sequence[str] = ()
+        self,
+        allowed_origins: tuple[str, ...],
+        stream_pump: Any = None,
+        trusted_proxies: Sequence[str] = (),
+        images: Any = None,
     ) -> None:
+        self.images = images
         self.allowed_origins = set(allowed_origins)
         self.trusted = trusted_networks(trusted_proxies)
         self.stream_pump = stream_pump
@@ -263,6 +271,7 @@ class Gateway:
             routes=[
                 *docs_routes(),
                 WebSocketRoute(f"/{WEBSOCKET_STAGE}", self.websocket),
+                StarletteRoute(f"/{IMAGES_PATH}/{{key:path}}", self.image, methods=["GET", "HEAD"]),
                 StarletteRoute(
                     f"/{WEBSOCKET_STAGE}/@connections/{{connection_id}}", self.manage, methods=["POST", "DELETE", "GET"]
                 ),
@@ -321,6 +330,18 @@ class Gateway:
             result["headers"] = headers
             return self._cors(request, self._stream(result, str(connection_id)))
         return self._cors(request, to_response(result))
+
+    async def image(self, request: Request) -> Response:
+        """``GET /images/{key}``: an object of the image bucket, as CloudFront serves it in AWS. Not an API route: a
+        missing object (or no bucket configured) is a bare 404, as a CDN answers."""
+        if self.images is None:
+            return Response(status_code=404)
+        found = await run_in_threadpool(self.images.read, request.path_params["key"])
+        if found is None:
+            return Response(status_code=404)
+        # keys are unique (a UUID in each): an image never changes under its URL
+        headers = {"cache-control": IMAGE_CACHE_CONTROL}
+        return Response(found.body, media_type=found.content_type, headers=headers)
 
     # Server-Sent Events -----------------------------------------------------------------------------------------
 
@@ -414,8 +435,12 @@ class Gateway:
 
 
 def create_app(
-    allowed_origins: tuple[str, ...], stream_pump: Any = None, trusted_proxies: Sequence[str] = ()
+    allowed_origins: tuple[str, ...],
+    stream_pump: Any = None,
+    trusted_proxies: Sequence[str] = (),
+    images: Any = None,
 ) -> Starlette:
     """The gateway for a stage's allowed CORS origins; ``stream_pump`` (``infra.local.streams``) feeds the indexer;
-    ``trusted_proxies`` are the peers whose ``X-Forwarded-For`` names the client (``TRUSTED_PROXIES``)."""
-    return Gateway(allowed_origins, stream_pump, trusted_proxies).app
+    ``trusted_proxies`` are the peers whose ``X-Forwarded-For`` names the client (``TRUSTED_PROXIES``); ``images``
+    (``infra.local.bucket.ImageReader``) is the bucket ``GET /images/{key}`` serves."""
+    return Gateway(allowed_origins, stream_pump, trusted_proxies, images).app

@@ -27,6 +27,7 @@ def write_endpoints(port: int) -> None:
 def main() -> int:
     port = int(os.environ.get("PORT", "8080"))
     from infra.local import services
+    from infra.local.bucket import BucketFiles, ImageReader
 
     if not services.port_is_free(port):
         print(
@@ -37,8 +38,20 @@ def main() -> int:
         return 1
     os.environ.update({k: v for k, v in services.LOCAL_CREDENTIALS.items() if k not in os.environ})
     os.environ.setdefault("STAGE", "local")
-    dynamodb_port, s3_port = services.free_port(), services.free_port()
+    dynamodb_port = services.free_port()
+    # S3 on a stable port (S3_PORT, default PORT+1): a presigned upload URL handed out before a restart still works
+    s3_port = int(os.environ.get("S3_PORT", str(port + 1)))
+    if not services.port_is_free(s3_port):
+        if "S3_PORT" in os.environ:
+            print(f"S3_PORT {s3_port} on 127.0.0.1 is busy: choose another, e.g. S3_PORT=9090", file=sys.stderr)
+            return 1
+        s3_port = services.free_port()
+        print(f"Port {port + 1} is busy: S3 listens on {s3_port} (presigned upload URLs do not survive a restart).")
     data_dir = Path(os.environ.get("LOCAL_DATA_DIR", ROOT / ".local" / "dynamodb"))
+    # the image bucket's objects, restored at start and written through (infra/local/bucket.py)
+    s3_dir = Path(os.environ.get("LOCAL_S3_DIR", data_dir.parent / "s3"))
+    # images are served by the gateway at a URL that survives a restart, as CloudFront serves them in AWS
+    os.environ.setdefault("IMAGES_PUBLIC_URL", f"http://127.0.0.1:{port}/images")
     try:
         dynamodb = services.start_dynamodb(dynamodb_port, data_dir)
     except services.MissingPrerequisite as missing:
@@ -75,6 +88,9 @@ def main() -> int:
         settings = Settings.from_env()
         ensure_table(services.dynamodb_client(settings.dynamodb_endpoint or "", settings.region), settings.table_name)
         services.ensure_bucket(os.environ["S3_ENDPOINT"], settings.images_bucket, settings.region)
+        bucket_files = BucketFiles(os.environ["S3_ENDPOINT"], settings.images_bucket, settings.region, s3_dir)
+        restored = bucket_files.restore()
+        followers.append((bucket_files, bucket_files.run_in_background()))
         runtime = Runtime(settings, Clock())
         use_runtime(runtime)
         seed(runtime, os.environ.get("CRAWLER_API_KEY", DEFAULT_CRAWLER_KEY))
@@ -88,7 +104,7 @@ def main() -> int:
         jobs = QueuePump(os.environ["SQS_ENDPOINT"], os.environ["NOTIFICATION_QUEUE_URL"], settings.region)
         # the notification worker, as Lambda's SQS event source runs it in AWS
         followers.append((jobs, jobs.run_in_background()))
-        print(f"Indexed {indexed} article(s) for search.")
+        print(f"Indexed {indexed} article(s) for search; restored {restored} image(s) from {s3_dir}.")
         # Picks kept in .local from before embeddings existed have none: embed them (`make backfill-embeddings`).
         backfilled = backfill(runtime, runtime.embedding_provider).summary.embedded
         if backfilled:
@@ -98,7 +114,12 @@ def main() -> int:
             print(f"Deleted {expired} expired unattached image upload(s).")
         print(f"devdevdev local stack: http://127.0.0.1:{port}/devdevdev/api/v1  (data in {data_dir}; Ctrl-C stops)")
         uvicorn.run(
-            create_app(settings.cors_allowed_origins, pump, settings.trusted_proxies),
+            create_app(
+                settings.cors_allowed_origins,
+                pump,
+                settings.trusted_proxies,
+                ImageReader(os.environ["S3_ENDPOINT"], settings.images_bucket, settings.region),
+            ),
             host="127.0.0.1",
             port=port,
             log_level="info",
@@ -113,6 +134,9 @@ def main() -> int:
             follower.stop()
         for _, thread in followers:
             thread.join(timeout=5)  # the queue's long poll ends within a second
+        for follower, _ in followers:
+            if isinstance(follower, BucketFiles):
+                follower.sync_or_report()  # what arrived in the last second
         if s3 is not None:
             s3.stop()
         services.stop(dynamodb)
