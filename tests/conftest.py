@@ -74,7 +74,8 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.write_line(
             "The OpenSearch engine was NOT run (OPENSEARCH_URL is unset): tests/search ran on the embedded engine "
             "only. To run it: start an OpenSearch node, then OPENSEARCH_URL=http://localhost:9200 make test "
-            "(or .venv/bin/python -m pytest tests/search)."
+            "(or .venv/bin/python -m pytest tests/search). Without a node, the adapter's index mapping and queries "
+            "are type-checked against OpenSearch's API specification (tests/search/test_opensearch_spec.py)."
         )
 
 
