@@ -9,7 +9,8 @@ Two kinds:
   A new client gets a counter only while the IP's total is under the ceiling (and under
   :data:`MAX_CLIENTS_PER_WINDOW`), which bounds the item far below DynamoDB's 400 KB whatever the cookies.
 - :class:`FailureLimiter`, on failed authentications: one counter per subject (a service name, a source IP) and
-  minute. Past the limit every attempt of that subject is refused until the window ends, even a right one.
+  minute, all of a request's subjects counted in one conditional transaction. Past the limit every attempt of
+  that subject is refused until the window ends, even a right one.
 
 Windows expire through the TTL attribute.
 """
@@ -22,10 +23,12 @@ from datetime import UTC, datetime
 
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.operand import Path
+from pynamodb.transactions import TransactWrite
 
 from devdevdev.store import keys
 from devdevdev.store.errors import is_condition_failure
 from devdevdev.store.models import RateWindowItem
+from devdevdev.store.transactions import ConditionFailed, Contended, commit
 
 WINDOW_SECONDS = 60
 # Client counters one window item may hold: 10,000 × about 21 bytes is about 210 KB, under the 400 KB item limit.
@@ -94,12 +97,25 @@ class FailureLimiter:
         return any(int(item.hits) >= self.limit for item in found)
 
     def record(self, subjects: Sequence[str], epoch_seconds: int) -> bool:
-        """Count one failure against each subject; True when that took any of them past the limit (concurrent
-        failures each get their own count, so exactly ``limit`` of them are answered as failures)."""
+        """Count one failure against every subject at once; True (and nothing counted) when any of them has no
+        failure left in this window. One transaction with a condition per subject, so concurrent failures of the
+        same subjects take the remaining slots in one order for all of them: exactly ``limit`` are answered as
+        failures, whatever the interleaving (per-subject updates in turn could give one request the last slot of
+        the IP and another the last of the service name, and refuse both)."""
         minute = epoch_seconds // WINDOW_SECONDS
-        over = False
-        for subject in subjects:
-            item = RateWindowItem(*keys.auth_failures(subject, minute))
-            item.update(actions=[RateWindowItem.hits.add(1), RateWindowItem.expires_at.set(_expiry(minute))])
-            over = over or int(item.hits) > self.limit
-        return over
+        hits = RateWindowItem.hits
+        under_limit = hits.does_not_exist() | (hits < self.limit)
+
+        def build(write: TransactWrite) -> None:
+            for subject in subjects:
+                write.update(
+                    RateWindowItem(*keys.auth_failures(subject, minute)),
+                    actions=[hits.add(1), RateWindowItem.expires_at.set(_expiry(minute))],
+                    condition=under_limit,
+                )
+
+        try:
+            commit(build)
+        except (ConditionFailed, Contended):
+            return True  # kept contending: refusing is the safe answer for failed authentications
+        return False
