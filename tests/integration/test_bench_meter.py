@@ -1,0 +1,33 @@
+"""The benchmarks' DynamoDB meter: requests by operation and read/write units per table and index, as DynamoDB
+reports them (``ReturnConsumedCapacity=INDEXES``)."""
+
+from __future__ import annotations
+
+from devdevdev.store.models import CounterItem
+
+from bench.meter import Meter
+
+
+def test_counts_requests_and_units_by_table_and_index(runtime):
+    with Meter() as meter:
+        CounterItem("METER#1", "A", value=1).save()
+        CounterItem.get("METER#1", "A", consistent_read=True)
+        CounterItem.get("METER#1", "A")
+    assert dict(meter.by_operation) == {"PutItem": 1, "GetItem": 2}
+    assert (meter.calls, meter.wcu, meter.rcu) == (3, 1.0, 1.5)  # 1 KB write; strong 4 KB read 1, eventual 0.5
+    assert dict(meter.write_units) == {"table": 1.0}
+
+
+def test_index_copies_are_counted_on_their_index(runtime):
+    with Meter() as meter:
+        CounterItem("METER#3", "B", value=1, gsi1pk="LIST", gsi1sk=1, gsi3pk="LIST", gsi3sk=7).save()
+    assert meter.by_operation == {"PutItem": 1}
+    assert dict(meter.write_units) == {"table": 1.0, "GSI1": 1.0, "GSI3": 1.0}
+    assert meter.snapshot()["wcu"] == 3.0
+
+
+def test_stops_counting_when_it_ends(runtime):
+    with Meter() as meter:
+        CounterItem("METER#4", "C").save()
+    CounterItem("METER#4", "D").save()
+    assert meter.calls == 1
