@@ -4,8 +4,8 @@ Each function group of ``infra.routes.GROUPS`` documents its routes beside one a
 ``infra/apidoc/groups/<group>.py``, keyed by the route's ``METHOD /path``. Summaries, descriptions, parameters,
 fields and their Korean descriptions are the contract's; the routes the contract lacks are documented from their
 handlers. ``scripts/openapi.py`` turns this into ``docs/openapi.json``, the Postman collection and the error catalogue
-page. ``tests/contract/test_api_reference.py`` fails when a route has no entry, an entry has no route, or an entry is
-in another group's module.
+page. ``drift`` names a route without an entry, an entry without a route and an entry in another group's module;
+``tests/contract/test_api_reference.py`` fails on any.
 """
 
 from __future__ import annotations
@@ -41,3 +41,19 @@ def assemble(group_docs: Mapping[str, Mapping[str, Doc]]) -> tuple[Endpoint, ...
 
 
 ENDPOINTS: tuple[Endpoint, ...] = assemble(GROUP_DOCS)
+
+
+def drift(route_table: tuple[routes.Route, ...], endpoints: tuple[Endpoint, ...]) -> dict[str, list[str]]:
+    """Where a registry and a route table disagree: routes without an entry, entries without a route, and entries in
+    another group's module than their route's (every list empty when they agree)."""
+    entries = {endpoint.route_key: endpoint for endpoint in endpoints}
+    keys = {route.route_key for route in route_table}
+    return {
+        "undocumented": sorted(keys - set(entries)),
+        "unrouted": sorted(set(entries) - keys),
+        "misplaced": sorted(
+            f"{route.route_key} (in {entries[route.route_key].group}, a {route.group} route)"
+            for route in route_table
+            if route.route_key in entries and entries[route.route_key].group != route.group
+        ),
+    }
