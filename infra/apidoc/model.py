@@ -6,7 +6,7 @@ optional), so an entry can be checked against the contract line by line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 INT: dict[str, Any] = {"type": "integer", "format": "int64"}
@@ -49,12 +49,10 @@ def P(name: str, description: str, *, optional: bool = False, schema: dict[str, 
     return Param(name, description, optional, schema)
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    """The documentation of one route of ``infra.routes.ROUTES``, keyed by its route key."""
+@dataclass(frozen=True, kw_only=True)
+class Doc:
+    """The documentation of one route, written in its group's module under the route's key."""
 
-    route_key: str
-    group: str
     summary: str
     description: str = ""
     auth: Literal["none", "optional", "required"] = "none"
@@ -69,6 +67,19 @@ class Endpoint:
     errors: tuple[str, ...] = ()  # names in devdevdev.api.errors.Errors
     success_status: int = 200
     success_kind: Literal["json", "redirect", "event-stream"] = "json"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Endpoint(Doc):
+    """A route's documentation bound to its route key (``infra.routes.Route.route_key``) and function group."""
+
+    route_key: str
+    group: str
+
+    @classmethod
+    def of(cls, route_key: str, group: str, doc: Doc) -> Endpoint:
+        """``doc`` as the documentation of ``route_key`` in ``group``."""
+        return cls(route_key=route_key, group=group, **{f.name: getattr(doc, f.name) for f in fields(Doc)})
 
     @property
     def method(self) -> str:

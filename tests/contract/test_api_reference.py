@@ -10,7 +10,8 @@ from devdevdev.api.errors import catalogue
 from openapi_spec_validator import validate
 
 from infra import routes
-from infra.apidoc import openapi, postman
+from infra.apidoc import endpoints, openapi, postman
+from infra.apidoc.model import Doc
 from infra.apidoc.openapi import documented, errors_of
 from scripts.openapi import ROOT, generated
 
@@ -32,6 +33,43 @@ def test_every_route_is_documented_and_every_documented_route_is_a_route():
     entries = documented()
     assert sorted(route_keys - set(entries)) == [], "routes without an entry in infra/apidoc/endpoints.py"
     assert sorted(set(entries) - route_keys) == [], "documented routes missing from infra/routes.py"
+
+
+def test_each_route_is_documented_once_in_its_own_groups_module():
+    # Given one documentation module per function group of the route table
+    assert list(endpoints.GROUP_DOCS) == list(routes.GROUPS)
+    # Then the registry and the route table agree, each entry in its route's group module
+    assert endpoints.drift(routes.ROUTES, endpoints.ENDPOINTS) == {"undocumented": [], "unrouted": [], "misplaced": []}
+
+
+def test_the_drift_check_names_undocumented_routes_unrouted_entries_and_misplaced_entries():
+    doc = Doc(summary="요약")
+    table = (
+        routes.Route("GET", f"{routes.BASE}/picks", "picks"),
+        routes.Route("GET", f"{routes.BASE}/blames", "comments"),
+        routes.Route("POST", f"{routes.BASE}/logout", "auth"),
+    )
+    # Given a registry missing a route, documenting a path that is not one, and documenting a route in another group
+    registry = endpoints.assemble({"picks": {"GET /picks": doc, "GET /gone": doc}, "auth": {"GET /blames": doc}})
+    # Then the drift check names each
+    assert endpoints.drift(table, registry) == {
+        "undocumented": [f"POST {routes.BASE}/logout"],
+        "unrouted": [f"GET {routes.BASE}/gone"],
+        "misplaced": [f"GET {routes.BASE}/blames (in auth, a comments route)"],
+    }
+
+
+def test_a_groups_entry_is_bound_to_its_route_key_and_group_and_a_route_documented_twice_is_refused():
+    doc = Doc(summary="요약", auth="required")
+    (entry,) = endpoints.assemble({"picks": {"GET /picks/{pickId}": doc}})
+    assert (entry.route_key, entry.group, entry.summary, entry.auth) == (
+        f"GET {routes.BASE}/picks/{{pickId}}",
+        "picks",
+        "요약",
+        "required",
+    )
+    with pytest.raises(ValueError, match=r"GET /devdevdev/api/v1/picks is documented in picks and in comments"):
+        endpoints.assemble({"picks": {"GET /picks": doc}, "comments": {"GET /picks": doc}})
 
 
 def test_the_document_holds_exactly_the_route_table():
