@@ -9,7 +9,7 @@ from devdevdev.embeddings import pipeline
 from devdevdev.stages import stage
 from devdevdev.store.schema import INDEXES
 
-from infra import routes
+from infra import routes, sizing
 from infra.stack import GROUP_ACCESS, ITEM_ACTIONS
 
 # Actions AWS only grants on "*" (no resource-level permission): the embedding state machine's tracing and logging.
@@ -260,11 +260,20 @@ def test_table_is_on_demand_with_stream_ttl_and_protection_in_prod(template, dev
     )
 
 
+def test_each_function_gets_the_memory_the_cost_bench_chose(prod, dev):
+    for stack, synthesized in (prod, dev):
+        functions = resources(synthesized, "AWS::Lambda::Function")
+        expected = {}
+        for name, memory in sizing.FUNCTION_MEMORY_MB.items():
+            function = stack.node.find_child(name)
+            expected[stack.get_logical_id(function.node.default_child)] = memory
+        # every function of the stack is sized in infra/sizing.py, and gets that size
+        assert {logical_id: f["Properties"]["MemorySize"] for logical_id, f in functions.items()} == expected
+
+
 def test_sizes_come_from_the_stage_config(template, dev):
     for stage_name, synthesized in (("prod", template), ("dev", dev[1])):
         config = stage(stage_name)
-        for function in resources(synthesized, "AWS::Lambda::Function").values():
-            assert function["Properties"]["MemorySize"] == config.function_memory_mb
         synthesized.has_resource_properties(
             "AWS::OpenSearchService::Domain",
             {
