@@ -10,7 +10,8 @@ call it records:
 - the SQS messages sent (counted at the boto3 client), the worker invocations, the embedding executions (Step
   Functions) and the stream records the indexer got;
 - the CPU time of each function invocation (the process's CPU clock around the handler, less the CPU of the moto
-  server that runs in this process) and its wall time; their difference is the I/O wait.
+  server that runs in this process), its wall time, and the time its thread waited for a core (Linux's schedstat:
+  the machine's load); the rest of the wall time is the I/O wait.
 
 Prices come from ``bench/prices.py``. Dollars per million calls are the mix's weighted mean per call times a
 million, each function billed at its memory in ``infra/sizing.py``. The memory table models each function's
@@ -87,8 +88,8 @@ class Request:
 @dataclass(frozen=True)
 class Endpoint:
     """One line of the mix: ``share`` percent of all calls; ``who`` calls it (``visitor``: every other call logged
-    in, the others anonymous; ``member``; ``crawler``); ``build`` makes the n-th call's request (its set-up, if any,
-    is not measured)."""
+    in, the others a returning anonymous visitor; ``member``; ``crawler``; ``cookie``: a browser with a refresh
+    cookie); ``build`` makes the n-th call's request (its set-up, if any, is not measured)."""
 
     route: str
     share: float
@@ -112,7 +113,6 @@ class World:
     tech_comments: list[int] = field(default_factory=list)
     notifications: dict[int, list[int]] = field(default_factory=dict)  # member index → unread notification ids
     ingested: list[int] = field(default_factory=list)
-    refresh_tokens: list[str] = field(default_factory=list)
 
     def member(self, n: int) -> dict[str, str]:
         return self.members[n % len(self.members)][1]
@@ -122,7 +122,11 @@ class World:
         return {**self.member(n), **anonymous} if n % 2 == 0 else anonymous
 
     def headers(self, who: str, n: int) -> dict[str, str]:
-        return {"visitor": self.visitor, "member": self.member}[who](n) if who != "crawler" else dict(CRAWLER)
+        if who == "crawler":
+            return dict(CRAWLER)
+        if who == "cookie":  # the request carries its own credentials (a refresh cookie)
+            return {}
+        return {"visitor": self.visitor, "member": self.member}[who](n)
 
 
 PICKS = (1, 2, 3, 4, 5)  # the seeded picks
@@ -323,6 +327,21 @@ class Invocation:
     function: str
     cpu_ms: float
     wall_ms: float
+    queued_ms: float = 0.0  # runnable but waiting for a core (this machine's load, not the function's I/O)
+
+    @property
+    def io_ms(self) -> float:
+        """The time the invocation waited on something else (DynamoDB, SQS): wall time less CPU and run queue."""
+        return max(0.0, self.wall_ms - self.cpu_ms - self.queued_ms)
+
+
+def _queued_ns() -> int:
+    """This thread's time waiting on a run queue so far (Linux's schedstat), or 0 where the kernel does not say."""
+    try:
+        with open("/proc/thread-self/schedstat") as stat:
+            return int(stat.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 @dataclass
@@ -356,12 +375,19 @@ class Probe:
 
     @contextmanager
     def timed(self, function: str) -> Iterator[None]:
-        moto, cpu, wall = self.moto_cpu, time.process_time(), time.perf_counter()
+        moto, cpu, wall, queued = self.moto_cpu, time.process_time(), time.perf_counter(), _queued_ns()
         try:
             yield
         finally:
             spent = time.process_time() - cpu - (self.moto_cpu - moto)
-            self.invocations.append(Invocation(function, spent * 1000, (time.perf_counter() - wall) * 1000))
+            self.invocations.append(
+                Invocation(
+                    function,
+                    cpu_ms=spent * 1000,
+                    wall_ms=(time.perf_counter() - wall) * 1000,
+                    queued_ms=(_queued_ns() - queued) / 1e6,
+                )
+            )
 
     @contextmanager
     def installed(self) -> Iterator[Probe]:
@@ -453,7 +479,7 @@ def measure(world: World, followers: Followers, probe: Probe, endpoint: Endpoint
     request = endpoint.build(world, n)  # its set-up, if any, is not measured
     probe.reset()
     followers.indexed = followers.executions = followers.batches = 0
-    headers = {**(world.headers(endpoint.who, n) if endpoint.who != "cookie" else {}), **request.headers}
+    headers = {**world.headers(endpoint.who, n), **request.headers}
     with Meter() as handler:
         response = world.client.request(request.method, BASE + request.path, headers=headers, json=request.json)
     with Meter() as background:
@@ -497,7 +523,7 @@ def prepare(world: World, followers: Followers, member_count: int, visitors: int
     for _, headers in world.members:
         _ok(client.post(f"{BASE}/subscriptions", headers=headers, json={"companyId": 1}))
     for n in range(visitors):
-        _ok(client.get(f"{BASE}/subscriptions/companies?size=1", headers=world.visitor(n)))
+        _ok(client.get(f"{BASE}/picks?size=1", headers=world.visitor(n)))  # a pick page stores a new visitor
     for pick in PICKS:
         detail = _ok(client.get(f"{BASE}/picks/{pick}", headers=world.member(0)))["data"]["pickOptions"]
         world.pick_options[pick] = (detail["firstPickOption"]["id"], detail["secondPickOption"]["id"])
@@ -551,8 +577,7 @@ def _ok(response: Any) -> dict[str, Any]:
 def duration_ms(invocation: Invocation, memory_mb: int) -> float:
     """The modelled duration at ``memory_mb``: the CPU time stretched by the CPU share below one vCPU, plus the
     I/O wait, which memory does not change."""
-    io = max(0.0, invocation.wall_ms - invocation.cpu_ms)
-    return invocation.cpu_ms * max(1.0, FULL_VCPU_MB / memory_mb) + io
+    return invocation.cpu_ms * max(1.0, FULL_VCPU_MB / memory_mb) + invocation.io_ms
 
 
 def billed_gb_seconds(invocation: Invocation, memory_mb: int) -> float:
@@ -625,6 +650,7 @@ def summarize(results: dict[str, list[Sample]], memory: dict[str, int]) -> dict[
                 "invocations": _mean([len(s.invocations) for s in samples]),
                 "cpu_ms_median": _median([i.cpu_ms for s in samples for i in s.invocations[:1]]),
                 "wall_ms_median": _median([i.wall_ms for s in samples for i in s.invocations[:1]]),
+                "io_ms_median": _median([i.io_ms for s in samples for i in s.invocations[:1]]),
                 "usd_per_million_calls": round(sum(line_means.values()) * 1e6, 3),
                 "usd_per_million_by_line": {k: round(v * 1e6, 4) for k, v in line_means.items()},
             }
@@ -677,16 +703,23 @@ def monthly(per_million_total: float) -> dict[str, Any]:
 
 
 def tune(results: dict[str, list[Sample]]) -> list[dict[str, Any]]:
-    """Per function: the modelled p95 duration and the cost per million invocations at each size; the cheapest size
-    within its budget (the largest measured size when none is)."""
+    """Per function: the modelled p95 duration (each call's CPU time, stretched, plus its endpoint's median I/O wait)
+    and the cost per million invocations at each size; the size :func:`choose` picks."""
     from infra import sizing
 
     weighted: dict[str, list[tuple[float, Invocation]]] = defaultdict(list)
     for endpoint in MIX:
         samples = results[endpoint.route]
+        waits: dict[str, list[float]] = defaultdict(list)
         for sample in samples:
             for invocation in sample.invocations:
-                weighted[invocation.function].append((endpoint.share / len(samples), invocation))
+                waits[invocation.function].append(invocation.io_ms)
+        for sample in samples:
+            for i in sample.invocations:
+                # each call's own CPU time, with the endpoint's median I/O wait: DynamoDB Local's tail on a loaded
+                # machine is not what a size is chosen for
+                typical = Invocation(i.function, i.cpu_ms, i.cpu_ms + statistics.median(waits[i.function]))
+                weighted[i.function].append((endpoint.share / len(samples), typical))
     table = []
     for function in sorted(weighted):
         pairs = weighted[function]
@@ -704,7 +737,7 @@ def tune(results: dict[str, list[Sample]]) -> list[dict[str, Any]]:
                 "function": function,
                 "budget_ms": budget,
                 "cpu_ms_median": _median([i.cpu_ms for _, i in pairs]),
-                "io_ms_median": _median([max(0.0, i.wall_ms - i.cpu_ms) for _, i in pairs]),
+                "io_ms_median": _median([i.io_ms for _, i in pairs]),
                 "steps": steps,
                 "chosen_mb": chosen["memory_mb"],
                 "within_budget": chosen["p95_ms"] <= budget,
@@ -802,13 +835,14 @@ def report(result: dict[str, Any]) -> str:
         f"cost bench ({result['repeats']} calls per endpoint, load {result['load_average'][0]:.1f}), {prices.REGION}"
     ]
     lines.append(
-        f"{'endpoint':<62}{'share':>6}{'calls':>6}{'RCU':>7}{'WCU':>7}{'bg WCU':>7}{'SQS':>5}{'CPU ms':>8}{'$/M':>8}"
+        f"{'endpoint (mean per call; bg: what it started)':<66}{'share':>6}{'DDB':>5}{'bg':>5}{'RCU':>7}{'WCU':>7}"
+        f"{'bg WCU':>7}{'SQS':>5}{'CPU ms':>7}{'I/O ms':>7}{'$/M':>7}"
     )
     for e in result["endpoints"]:
         lines.append(
-            f"{e['route'][:61]:<62}{e['share']:>6}{e['dynamodb_calls'] + e['background_calls']:>6.1f}{e['rcu'] + e['background_rcu']:>7.2f}"
-            f"{e['wcu']:>7.2f}{e['background_wcu']:>7.2f}{e['sqs_messages']:>5.1f}{e['cpu_ms_median']:>8.1f}"
-            f"{e['usd_per_million_calls']:>8.2f}"
+            f"{e['route'][:65]:<66}{e['share']:>6}{e['dynamodb_calls']:>5.1f}{e['background_calls']:>5.1f}"
+            f"{e['rcu'] + e['background_rcu']:>7.2f}{e['wcu']:>7.2f}{e['background_wcu']:>7.2f}{e['sqs_messages']:>5.1f}"
+            f"{e['cpu_ms_median']:>7.1f}{e['io_ms_median']:>7.1f}{e['usd_per_million_calls']:>7.2f}"
         )
     lines.append("dollars per million calls of the mix:")
     for line, usd in result["per_million"].items():
