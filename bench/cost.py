@@ -836,12 +836,13 @@ def report(result: dict[str, Any]) -> str:
     ]
     lines.append(
         f"{'endpoint (mean per call; bg: what it started)':<66}{'share':>6}{'DDB':>5}{'bg':>5}{'RCU':>7}{'WCU':>7}"
-        f"{'bg WCU':>7}{'SQS':>5}{'CPU ms':>7}{'I/O ms':>7}{'$/M':>7}"
+        f"{'bg WCU':>7}{'SQS':>5}{'inv':>5}{'CPU ms':>7}{'I/O ms':>7}{'$/M':>7}"
     )
     for e in result["endpoints"]:
         lines.append(
             f"{e['route'][:65]:<66}{e['share']:>6}{e['dynamodb_calls']:>5.1f}{e['background_calls']:>5.1f}"
             f"{e['rcu'] + e['background_rcu']:>7.2f}{e['wcu']:>7.2f}{e['background_wcu']:>7.2f}{e['sqs_messages']:>5.1f}"
+            f"{e['invocations']:>5.2f}"
             f"{e['cpu_ms_median']:>7.1f}{e['io_ms_median']:>7.1f}{e['usd_per_million_calls']:>7.2f}"
         )
     lines.append("dollars per million calls of the mix:")
