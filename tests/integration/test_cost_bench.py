@@ -110,6 +110,9 @@ def test_the_bill_adds_up_from_the_price_table(results):
             units[unit] += endpoint.share / 100 * (sample.handler[unit] + sample.background[unit])
     assert math.isclose(lines["DynamoDB writes"], units["wcu"] * prices.DYNAMODB_WRITE_UNIT.usd * 1e6, abs_tol=1e-3)
     assert math.isclose(lines["DynamoDB reads"], units["rcu"] * prices.DYNAMODB_READ_UNIT.usd * 1e6, abs_tol=1e-3)
+    # the printout names every endpoint and the total
+    printed = cost.report(priced)
+    assert all(e.route[:65] in printed for e in cost.MIX) and f"{priced['per_million_total']:>8.3f}" in printed
     # the month: the mix's price per call times the calls, beside the always-on stacks from the same table
     month = priced["monthly"]
     assert month["original_stack_monthly"] == round(prices.original_stack_monthly(), 2)
