@@ -50,9 +50,8 @@ FULL_VCPU_MB = 1769
 # The latency budget of the p95 duration per function: the API's handlers answer a page's requests; what runs
 # after a write (index, fan-out, embedding) only has to keep up.
 HTTP_BUDGET_MS = 250
-# No function goes below this: a warm Python function with boto3, PynamoDB and the shared layer holds about 100 MB
-# (importing a function's handler alone takes 60 MB of resident memory here), and 128 MB leaves no room for a
-# request's working set.
+# No function goes below this (a stated floor, not measured in Lambda): importing a function's handler alone takes
+# 60 MB of resident memory here, before the runtime's own, the clients and a request's working set.
 MEMORY_FLOOR_MB = 256
 BACKGROUND_BUDGET_MS = 2000
 # The HTTP API's function groups, by construct id (infra/stack.py).
