@@ -46,7 +46,7 @@ from devdevdev.storage.images import ATTACHED_TAG
 from devdevdev.store.schema import INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
 
 from infra import layer as shared_layer
-from infra import routes
+from infra import routes, sizing
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13  # the layer's wheels are built for this version (infra/layer.py)
 ARCHITECTURE = lambda_.Architecture.ARM_64
@@ -159,7 +159,7 @@ class ApiStack(cdk.Stack):
             handler=handler,
             code=lambda_.Code.from_asset(code, exclude=["__pycache__", "*.pyc"]),
             layers=[self.layer],
-            memory_size=self.config.function_memory_mb,
+            memory_size=sizing.memory_mb(name),
             timeout=cdk.Duration.seconds(timeout),
             role=role,
             log_group=log_group,

@@ -9,7 +9,8 @@ from devdevdev.embeddings import pipeline
 from devdevdev.stages import stage
 from devdevdev.store.schema import INDEXES
 
-from infra import routes
+from bench import cost
+from infra import routes, sizing
 from infra.stack import GROUP_ACCESS, ITEM_ACTIONS
 
 # Actions AWS only grants on "*" (no resource-level permission): the embedding state machine's tracing and logging.
@@ -260,11 +261,29 @@ def test_table_is_on_demand_with_stream_ttl_and_protection_in_prod(template, dev
     )
 
 
+def test_each_function_gets_the_memory_the_cost_bench_chose(prod, dev):
+    for stack, synthesized in (prod, dev):
+        functions = resources(synthesized, "AWS::Lambda::Function")
+        expected = {}
+        for name, memory in sizing.FUNCTION_MEMORY_MB.items():
+            function = stack.node.find_child(name)
+            expected[stack.get_logical_id(function.node.default_child)] = memory
+        # every function of the stack is sized in infra/sizing.py, and gets that size
+        assert {logical_id: f["Properties"]["MemorySize"] for logical_id, f in functions.items()} == expected
+
+
+def test_the_cost_bench_prices_the_functions_and_the_stream_filter_the_stack_has(template):
+    assert set(cost.GROUP_FUNCTION) == set(routes.GROUPS)
+    assert {*cost.GROUP_FUNCTION.values(), cost.INDEXER, cost.WORKER, cost.EMBED} <= set(sizing.FUNCTION_MEMORY_MB)
+    pattern = json.dumps(cost.INDEXER_FILTER, separators=(",", ":"))
+    template.has_resource_properties(
+        "AWS::Lambda::EventSourceMapping", {"FilterCriteria": {"Filters": [{"Pattern": pattern}]}}
+    )
+
+
 def test_sizes_come_from_the_stage_config(template, dev):
     for stage_name, synthesized in (("prod", template), ("dev", dev[1])):
         config = stage(stage_name)
-        for function in resources(synthesized, "AWS::Lambda::Function").values():
-            assert function["Properties"]["MemorySize"] == config.function_memory_mb
         synthesized.has_resource_properties(
             "AWS::OpenSearchService::Domain",
             {
