@@ -691,12 +691,12 @@ class EmbeddedSearch:
         every match.
 
         A relevance score cannot be a range condition, so tantivy's top-k by score reads the best ``k`` matches, ``k``
-        starting at ``limit`` and growing fourfold until the order is settled: every match scoring above the ``k``-th
+        starting at ``limit + 1`` and growing fourfold until the order is settled: every match scoring above the ``k``-th
         score is among the ``k`` read, so the matches after the cursor scoring above it are a prefix of the order;
         when that prefix holds ``limit`` of them (or every match was read) the page is exact. A page costs the number
         of matches scoring at or above its cursor plus ``limit``, not the number of matches."""
         cursor = None if after is None else (after.value, _position(_day(after.reg_date), after.id))
-        k, total = limit, None
+        k, total = limit + 1, None  # one more than the page: its last hit must score above the k-th to be settled
         while True:
             result = searcher.search(query, k, count=total is None)
             if total is None:
