@@ -163,7 +163,7 @@ class KeywordIndex:
         if (len(add_rows) + len(drop_rows)) * _MERGE_SHARE > len(rows):
             dropped = set(drop_rows)
             kept = [row for row in rows if row not in dropped] if dropped else rows
-            kept.extend(add_rows)
+            kept.extend(sorted(add_rows))
             kept.sort()  # two sorted runs: a linear merge
             self._rows = kept
             return
