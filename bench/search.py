@@ -104,10 +104,31 @@ def _articles(count: int, seed: int = 20) -> list[Any]:
     return documents
 
 
+class _CountingSearcher:
+    """A tantivy searcher counting the hits its searches hand to Python (the documents a page reads)."""
+
+    def __init__(self, searcher: Any, reads: list[int]) -> None:
+        self._searcher, self._reads = searcher, reads
+
+    def search(self, *args: Any, **kwargs: Any) -> Any:
+        result = self._searcher.search(*args, **kwargs)
+        self._reads.append(len(result.hits))
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._searcher, name)
+
+
 def _engine(count: int) -> Any:
     from devdevdev.search.embedded import EmbeddedSearch
 
-    engine = EmbeddedSearch()
+    class Counting(EmbeddedSearch):
+        reads: list[int] = []  # noqa: RUF012 - one engine at a time
+
+        def _searcher(self) -> Any:
+            return _CountingSearcher(super()._searcher(), self.reads)
+
+    engine = Counting()
     documents = _articles(count)
     for start in range(0, count, 10_000):
         engine.index(documents[start : start + 10_000])
@@ -189,6 +210,8 @@ def _cases() -> list[tuple[str, str | None, Any, int]]:
 
 
 def _search_figures(sizes: list[int], rounds: int, size: int = 20) -> dict[str, dict[str, dict[int, float]]]:
+    """Per query: median ms now (``top_k``) and before (``every_match``), hits read by one page now (``read``), and
+    the matches (``matches``), for each number of articles."""
     figures: dict[str, dict[str, dict[int, float]]] = {}
     for count in sizes:
         started = time.perf_counter()
@@ -202,10 +225,14 @@ def _search_figures(sizes: list[int], rounds: int, size: int = 20) -> dict[str, 
             ]
             assert _every_match(engine, keyword, sort, after, size) == expected, name  # the same page either way
             search = partial(engine.search, keyword=keyword, company_id=None, sort=sort, after=after, size=size)
+            engine.reads.clear()
+            matches = search().total
+            read = sum(engine.reads)
             top_k = _median_ms(search, rounds)
             every = _median_ms(partial(_every_match, engine, keyword, sort, after, size), max(3, rounds // 3))
-            case = figures.setdefault(name, {"top_k": {}, "every_match": {}})
+            case = figures.setdefault(name, {"top_k": {}, "every_match": {}, "read": {}, "matches": {}})
             case["top_k"][count], case["every_match"][count] = top_k, every
+            case["read"][count], case["matches"][count] = read, matches
     return figures
 
 
@@ -243,6 +270,46 @@ def _keyword_figures(sizes: list[int], change: int = 50) -> dict[str, dict[int, 
     return figures
 
 
+def _request_path_figures(sizes: list[int], change: int = 50) -> dict[str, dict[int, float]]:
+    """On DynamoDB Local: a warm instance's first suggestion after the TTL, with no change (the version counter read)
+    and after another process added ``change`` keywords (the counter, the shards, the change applied in place), beside
+    what the instance did before on a change: read the shards and build the index whole."""
+    from datetime import UTC, datetime
+
+    from devdevdev.clock import FixedClock
+    from devdevdev.search.keywords import CACHE_TTL_SECONDS, KeywordIndex, KeywordStore
+
+    from bench.stack import local_stage
+
+    figures: dict[str, dict[int, float]] = {"unchanged": {}, "changed": {}, "before": {}}
+    clock = FixedClock(datetime(2026, 12, 6, tzinfo=UTC))
+    with local_stage(seeded=False, clock=clock):
+        held = 0
+        for count in sizes:
+            words = _keywords(count + change, seed=count)
+            writer, reader = KeywordStore(clock), KeywordStore(clock)
+            for start in range(0, count - held, 5_000):
+                writer.add(words[change + held + start : min(change + count, change + held + start + 5_000)])
+            held = count
+            reader.suggest("가")  # warm: the copy and the index built once
+
+            def after_ttl(store: KeywordStore = reader) -> float:
+                clock.advance(seconds=CACHE_TTL_SECONDS)
+                started = time.perf_counter()
+                store.suggest("가")
+                return (time.perf_counter() - started) * 1000
+
+            figures["unchanged"][count] = after_ttl()
+            writer.add(words[:change])
+            figures["changed"][count] = after_ttl()
+            assert len(reader.cached()) >= count + change
+
+            started = time.perf_counter()
+            KeywordIndex(reader.all()).suggest("가")
+            figures["before"][count] = (time.perf_counter() - started) * 1000
+    return figures
+
+
 def main() -> None:
     articles = [int(n) for n in os.environ.get("ARTICLES", "10000,100000").split(",")]
     keywords = [int(n) for n in os.environ.get("KEYWORDS", "20000,110000").split(",")]
@@ -261,6 +328,11 @@ def main() -> None:
             f"           {before[small]:>8.2f} {before[large]:>8.2f} {before_ratio:>6.2f}×"
         )
     print(f"  worst ratio {large:,} ÷ {small:,}: {worst:.2f}× (goal ≤ 2×)")
+    print("search: documents one page reads out of tantivy now (before: every match)")
+    print(f"  {'query':<40} {'read':>8} {'read':>8}   {'matches':>8} {'matches':>8}")
+    for name, case in figures.items():
+        read, matches = case["read"], case["matches"]
+        print(f"  {name:<40} {read[small]:>8,} {read[large]:>8,}   {matches[small]:>8,} {matches[large]:>8,}")
     print("auto-complete: ms to build the index whole / to apply a change of 50 keywords / one suggestion")
     keyword_figures = _keyword_figures(keywords)
     for count in keywords:
@@ -268,6 +340,13 @@ def main() -> None:
             f"  {count:>7,} keywords: build {keyword_figures['build'][count]:8.1f}   add 50 "
             f"{keyword_figures['add'][count]:6.2f}   remove 50 {keyword_figures['remove'][count]:6.2f}   "
             f"suggest {keyword_figures['suggest'][count]:6.3f}"
+        )
+    print("auto-complete on the request path (DynamoDB Local): ms of the first suggestion past the TTL")
+    request_path = _request_path_figures(keywords)
+    for count in keywords:
+        print(
+            f"  {count:>7,} keywords: unchanged {request_path['unchanged'][count]:7.1f}   after a change of 50 "
+            f"{request_path['changed'][count]:7.1f}   before (read + build whole) {request_path['before'][count]:8.1f}"
         )
     path = results_dir() / "search.json"
     path.write_text(
@@ -278,6 +357,7 @@ def main() -> None:
                 "worst_ratio": worst,
                 "keywords": keywords,
                 "keyword_ms": keyword_figures,
+                "request_path_ms": request_path,
             },
             indent=2,
         )
