@@ -23,10 +23,17 @@ unmapped field does in OpenSearch); ``^n`` boosts; ``*`` and ``?`` split a word 
 (boost 2) and contents and scored by the better field (like ``query_string``'s ``best_fields``), so a title match
 ranks above a contents-only one.
 
-Ordering (why in Python): tantivy finds the matches and their BM25 scores; the engine then reads the sort values
-from fast fields and orders, filters by the cursor and slices the matches in Python. That costs a pass over every
-match per page, fine for a local or test index of a few thousand articles, and it makes ``total`` and ``has_next``
-exact by construction.
+Ordering (a top-k, not every match): a page takes out of tantivy about the documents it shows, not the matches.
+The sort values are fast fields; ``position`` packs (day of reg_date, id) into one integer that orders as the pair.
+LATEST is tantivy's top ``size + 1`` by ``position`` with the cursor as a range condition (``position < cursor``):
+one read of ``size + 1`` documents. The counter sorts are the top ``size + 1`` by the counter with the cursor as
+``counter < value OR (counter = value AND position < cursor)``, then, because the last value may be shared by
+documents that did not make the cut, one more read of at most ``size + 1`` documents of that value by ``position``.
+Relevance cannot be a range condition: tantivy's top-k by score reads the best ``k`` matches, ``k`` growing
+eightfold from ``size + 2`` until every match scoring above the ``k``-th is in hand and the page is a settled prefix,
+so a page reads its rank plus the tie group of its last score, not the matches. ``total`` is tantivy's count of
+every match (in Rust), ``has_next`` comes from the extra hit. The matching itself (and the count) still visits every
+match inside tantivy, as OpenSearch does for an exact total.
 """
 
 from __future__ import annotations
@@ -691,7 +698,7 @@ class EmbeddedSearch:
         every match.
 
         A relevance score cannot be a range condition, so tantivy's top-k by score reads the best ``k`` matches, ``k``
-        starting at ``limit + 1`` and growing fourfold until the order is settled: every match scoring above the ``k``-th
+        starting at ``limit + 1`` and growing eightfold until the order is settled: every match scoring above the ``k``-th
         score is among the ``k`` read, so the matches after the cursor scoring above it are a prefix of the order;
         when that prefix holds ``limit`` of them (or every match was read) the page is exact. A page costs the number
         of matches scoring at or above its cursor plus ``limit``, not the number of matches."""
@@ -716,7 +723,7 @@ class EmbeddedSearch:
             if complete or len(settled) >= limit:
                 settled.sort(key=lambda entry: entry[:2], reverse=True)
                 return total, settled[:limit]
-            k *= 4
+            k *= 8  # each read is a pass over the matches in tantivy: few passes, a little more read
 
     @staticmethod
     def _fast_values(searcher: tantivy.Searcher, field_name: str, addresses: list[tantivy.DocAddress]) -> list[int]:

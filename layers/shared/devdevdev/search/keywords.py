@@ -86,18 +86,16 @@ def _keys_with_word_starts(words: list[str]) -> list[str]:
     return [" ".join(words[i:]) for i in range(len(words))]
 
 
-def _pairs_of(folded: str) -> list[tuple[str, str, int]]:
-    """The (key, folded keyword, tier) rows a keyword puts in the sorted key list: its jamo and initial-consonant keys
-    (tier START) and their tails from each later word (tier LATER_WORD)."""
+def _rows_of(folded: str) -> tuple[str, list[tuple[str, str, int]]]:
+    """A keyword's jamo key, and the (key, folded keyword, tier) rows it puts in the sorted key list: its jamo and
+    initial-consonant keys (tier START) and their tails from each later word (tier LATER_WORD), each once."""
     words = folded.split(" ")
-    pairs = []
-    for tails in (
-        _keys_with_word_starts([to_jamo(word) for word in words]),
-        _keys_with_word_starts([to_chosung(word) for word in words]),
-    ):
-        pairs.append((tails[0], folded, _START))
-        pairs.extend((tail, folded, _LATER_WORD) for tail in tails[1:] if tail)
-    return sorted(set(pairs))
+    jamo_tails = _keys_with_word_starts([to_jamo(word) for word in words])
+    rows = set()
+    for tails in (jamo_tails, _keys_with_word_starts([to_chosung(word) for word in words])):
+        rows.add((tails[0], folded, _START))
+        rows.update((tail, folded, _LATER_WORD) for tail in tails[1:] if tail)
+    return jamo_tails[0], list(rows)
 
 
 # A change touching more rows than this share of the index is merged by one sort of the whole list (linear, in C),
@@ -120,8 +118,9 @@ class KeywordIndex:
             spellings[keyword.casefold()].add(keyword)
         rows: list[tuple[str, str, int]] = []
         for folded, spelled in spellings.items():
-            self._entries[folded] = _entry(folded, frozenset(spelled))
-            rows.extend(_pairs_of(folded))
+            jamo, own = _rows_of(folded)
+            self._entries[folded] = _Entry(min(spelled), jamo, frozenset(spelled))
+            rows.extend(own)
         rows.sort()
         self._rows = rows
 
@@ -140,17 +139,18 @@ class KeywordIndex:
                     continue
                 if len(entry.spellings) == 1:
                     del self._entries[folded]
-                    drop_rows.extend(_pairs_of(folded))
+                    drop_rows.extend(_rows_of(folded)[1])
                 else:
-                    self._entries[folded] = _entry(folded, entry.spellings - {keyword})
+                    self._entries[folded] = _respelled(entry, entry.spellings - {keyword})
             for keyword in _cleaned(added):
                 folded = keyword.casefold()
                 entry = self._entries.get(folded)
                 if entry is None:
-                    self._entries[folded] = _entry(folded, frozenset({keyword}))
-                    add_rows.extend(_pairs_of(folded))
+                    jamo, own = _rows_of(folded)
+                    self._entries[folded] = _Entry(keyword, jamo, frozenset({keyword}))
+                    add_rows.extend(own)
                 elif keyword not in entry.spellings:
-                    self._entries[folded] = _entry(folded, entry.spellings | {keyword})
+                    self._entries[folded] = _respelled(entry, entry.spellings | {keyword})
             self._apply(add_rows, drop_rows)
 
     def _apply(self, add_rows: list[tuple[str, str, int]], drop_rows: list[tuple[str, str, int]]) -> None:
@@ -204,8 +204,8 @@ def _cleaned(keywords: Iterable[str]) -> Iterator[str]:
             yield keyword
 
 
-def _entry(folded: str, spellings: frozenset[str]) -> _Entry:
-    return _Entry(min(spellings), " ".join(to_jamo(word) for word in folded.split(" ")), spellings)
+def _respelled(entry: _Entry, spellings: frozenset[str]) -> _Entry:
+    return _Entry(min(spellings), entry.jamo, spellings)
 
 
 def suggest(prefix: str, keywords: Iterable[str], limit: int = SUGGEST_LIMIT) -> list[str]:
