@@ -285,11 +285,12 @@ def _request_path_figures(sizes: list[int], change: int = 50) -> dict[str, dict[
     clock = FixedClock(datetime(2026, 12, 6, tzinfo=UTC))
     with local_stage(seeded=False, clock=clock):
         held = 0
-        for count in sizes:
-            words = _keywords(count + change, seed=count)
+        words = _keywords(max(sizes) + change * len(sizes))  # [changes of every size | the keywords held]
+        for number, count in enumerate(sorted(sizes)):
             writer, reader = KeywordStore(clock), KeywordStore(clock)
-            for start in range(0, count - held, 5_000):
-                writer.add(words[change + held + start : min(change + count, change + held + start + 5_000)])
+            base = change * len(sizes)
+            for start in range(base + held, base + count, 5_000):
+                writer.add(words[start : min(base + count, start + 5_000)])
             held = count
             reader.suggest("가")  # warm: the copy and the index built once
 
@@ -300,9 +301,9 @@ def _request_path_figures(sizes: list[int], change: int = 50) -> dict[str, dict[
                 return (time.perf_counter() - started) * 1000
 
             figures["unchanged"][count] = after_ttl()
-            writer.add(words[:change])
+            writer.add(words[number * change : (number + 1) * change])
             figures["changed"][count] = after_ttl()
-            assert len(reader.cached()) >= count + change
+            assert len(reader.cached()) == count + (number + 1) * change
 
             started = time.perf_counter()
             KeywordIndex(reader.all()).suggest("가")

@@ -185,15 +185,27 @@ def test_a_warm_instance_checks_one_counter_and_reads_the_shards_only_after_a_ch
     clock.advance(seconds=CACHE_TTL_SECONDS)
     assert store.suggest("ㅈ") == ["자몽", "자바"]
     assert store.suggest("ㅅ") == ["스칼라", "스프링"]
-    assert len(queries) == 1 and builds == [] and store._index is index
+    assert [args[0] for args in queries] == [keys.KEYWORDS_VERSION]  # the change log, not the shards
+    assert builds == [] and store._index is index
 
     KeywordShardItem(*keys.keyword_shard(shard_of("스프링"))).update(
         actions=[KeywordShardItem.keywords.delete({"스프링"})]
     )
     CounterItem(*keys.keyword_version()).update(actions=[CounterItem.value.add(1)])  # a removal, announced
     clock.advance(seconds=CACHE_TTL_SECONDS)
-    assert store.suggest("ㅅ") == ["스칼라"]
+    assert store.suggest("ㅅ") == ["스칼라"]  # no log entry for that version: the shards, and the difference
+    assert [args[0] for args in queries] == [keys.KEYWORDS_VERSION, keys.KEYWORDS_VERSION, keys.KEYWORDS]
     assert builds == [] and store._index is index
+
+
+def test_each_write_logs_what_it_added_under_its_version(store):
+    store.add(["자바", "스프링"])
+    KeywordStore().add(["자바", "코틀린"])
+    log = {
+        item.sk: set(item.keywords)
+        for item in KeywordShardItem.query(keys.KEYWORDS_VERSION, KeywordShardItem.sk.startswith("CHANGE#"))
+    }
+    assert log == {keys.keyword_change(1)[1]: {"자바", "스프링"}, keys.keyword_change(2)[1]: {"자바", "코틀린"}}
 
 
 def test_every_write_bumps_the_version_after_its_shards(store):

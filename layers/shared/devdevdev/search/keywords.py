@@ -261,11 +261,13 @@ class KeywordStore:
     """The auto-complete keywords in the table, with a per-process copy and index kept up to date incrementally.
 
     How a warm instance learns of changes: every ``add`` that writes bumps a version counter
-    (``KEYWORDS_VERSION`` / ``VERSION``) after its shard writes. A process checks the counter (one strongly consistent
-    ``GetItem``) when its copy is older than ``ttl_seconds``; only when it moved are the shards read again (one
-    Query), and the difference from the copy is applied to the index (:meth:`KeywordIndex.update`, O(change)), so no
-    suggestion waits for a rebuild after the first. Staleness bound: a keyword whose ``add`` returned is suggested by
-    every process within ``ttl_seconds``; by the adding process at once. Thread-safe.
+    (``KEYWORDS_VERSION`` / ``VERSION``) after its shard writes, then logs what it added under the new version
+    (``CHANGE#<version>``). A process checks the counter (one strongly consistent ``GetItem``) when its copy is older
+    than ``ttl_seconds``; when it moved, the log entries since the version it knows are read (one Query, the size of
+    the change) and applied to the index (:meth:`KeywordIndex.update`, O(change)). A missing entry (a write between
+    its counter and its entry, a change made by hand) makes it read the shards whole instead (one Query) and apply the
+    difference. No suggestion waits for a rebuild after the instance's first. Staleness bound: a keyword whose ``add``
+    returned is suggested by every process within ``ttl_seconds``; by the adding process at once. Thread-safe.
     """
 
     def __init__(self, clock: Clock | None = None, ttl_seconds: float = CACHE_TTL_SECONDS) -> None:
@@ -295,8 +297,11 @@ class KeywordStore:
         for shard, words in sorted(by_shard.items()):
             item = KeywordShardItem(*keys.keyword_shard(shard))
             item.update(actions=[KeywordShardItem.keywords.add(words)])
-        # After the shards: a process that sees the new version reads at least these keywords.
-        CounterItem(*keys.keyword_version()).update(actions=[CounterItem.value.add(1)])
+        # After the shards: a process that sees the new version reads at least these keywords. Then the change log
+        # entry of that version, so a warm process reads only what changed.
+        counter = CounterItem(*keys.keyword_version())
+        counter.update(actions=[CounterItem.value.add(1)])
+        KeywordShardItem(*keys.keyword_change(int(counter.value)), keywords=cleaned).save()
         with self._lock:
             if self._keywords is not None:
                 added = cleaned - self._keywords
@@ -325,6 +330,10 @@ class KeywordStore:
                 with self._lock:
                     self._loaded_at = self._now()
                 return known
+            if known is not None and version is not None and version < current:
+                added = self._changes(version, current)
+                if added is not None:
+                    return self._apply(added, current)
             return self._read(current)
 
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[str]:
@@ -358,6 +367,30 @@ class KeywordStore:
             return int(CounterItem.get(*keys.keyword_version(), consistent_read=True).value)
         except DoesNotExist:
             return 0
+
+    def _changes(self, since: int, until: int) -> set[str] | None:
+        """The keywords added by the writes after version ``since`` up to ``until`` (one Query of the change log),
+        or None when an entry is missing (a write still between its counter and its entry, or a change made without
+        one): then the shards are read whole."""
+        found: set[str] = set()
+        entries = 0
+        condition = KeywordShardItem.sk.between(keys.keyword_change(since + 1)[1], keys.keyword_change(until)[1])
+        for item in KeywordShardItem.query(keys.KEYWORDS_VERSION, condition, consistent_read=True):
+            found |= item.keywords or set()
+            entries += 1
+        return found if entries == until - since else None
+
+    def _apply(self, added: set[str], version: int) -> frozenset[str]:
+        with self._lock:
+            if self._keywords is not None:
+                new = added - self._keywords
+                if new:
+                    self._keywords = self._keywords | new
+                    if self._index is not None:
+                        self._index.update(added=new, removed=())
+            self._version = version
+            self._loaded_at = self._now()
+            return self._keywords  # type: ignore[return-value]
 
     def _read(self, version: int) -> frozenset[str]:
         """Read the shards (the caller holds the refresh lock) and apply the difference to the index."""
