@@ -206,3 +206,21 @@ def test_relevance_pages_read_by_rank_not_by_matches(small: CountingSearch, larg
     page, read = engine.read_by(keyword="입문", company_id=None, sort=ArticleSort.HIGHEST_SCORE, after=None, size=5)
     assert len(page.hits) == 5 and [hit.id for hit in page.hits] == [6299, 6298, 6297, 6296, 6295]
     assert read >= 300
+
+
+def test_a_cursor_page_reuses_the_count_until_a_write() -> None:
+    engine = CountingSearch()
+    engine.index(_corpus(60))
+    first, read = engine.read_by(keyword="스프링", company_id=None, sort=ArticleSort.LATEST, after=None, size=5)
+    after = _after(engine, ArticleSort.LATEST, "스프링", first.hits[-1].elastic_id, None)
+    second, read = engine.read_by(keyword="스프링", company_id=None, sort=ArticleSort.LATEST, after=after, size=5)
+    assert second.total == first.total and read <= 2 * 6  # the page and its scores: no count of every match
+    engine.index([ArticleDocument(id=999, elastic_id="article-999", company_id=1, title="스프링", contents="",
+                                  reg_date="2025-01-01")])  # fmt: skip
+    third = engine.search(keyword="스프링", company_id=None, sort=ArticleSort.LATEST, after=after, size=5)
+    assert third.total == first.total + 1
+    assert [hit.id for hit in third.hits] == [hit.id for hit in second.hits]  # the new one is older than the cursor
+    engine.delete(["article-999"])
+    assert engine.search(keyword="스프링", company_id=None, sort=ArticleSort.LATEST, after=after, size=5).total == (
+        first.total
+    )

@@ -404,6 +404,9 @@ def _position(day: int, article_id: int) -> int:
     return (day << _ID_BITS) | article_id
 
 
+# How many (keyword, company) totals an engine keeps for one generation of the index.
+_TOTALS_KEPT = 256
+
 # A matched document in a page's order: its relevance score (when ordered by it), its position and its address.
 _Keyed = tuple[float | None, int, tantivy.DocAddress]
 
@@ -421,6 +424,10 @@ class EmbeddedSearch:
         self._index.register_tokenizer(TOKENIZER, _analyzer())
         self._write_lock = threading.Lock()
         self._local = threading.local()  # one analyzer per thread: a tantivy analyzer is not shareable across threads
+        # ``total`` of recent (keyword, company) searches, valid for one generation of the index (bumped by writes):
+        # a cursor page reuses its first page's count instead of counting every match again.
+        self._generation = 0
+        self._totals: dict[tuple[int, str | None, int | None], int] = {}
         self._index.reload()
 
     # Text ---------------------------------------------------------------------------------------------------------
@@ -544,6 +551,8 @@ class EmbeddedSearch:
             finally:
                 writer.wait_merging_threads()  # also releases the writer now, not whenever a traceback is freed
             self._index.reload()
+            self._generation += 1  # after the reload: a count taken under the new generation saw the new index
+            self._totals = {}
 
     def get(self, elastic_id: str) -> ArticleDocument | None:
         """One document by its id, or None."""
@@ -578,14 +587,20 @@ class EmbeddedSearch:
         query = self._query(parse_keyword(keyword)) if keyword is not None else tantivy.Query.all_query()
         if company_id is not None:
             query = self._all_of(query, tantivy.Query.term_query(self._schema, "company_id", company_id))
+        counted = (self._generation, keyword, company_id)  # read before the searcher (see ``_write``)
         searcher = self._searcher()
         if searcher.num_docs == 0:
             return SearchPage(hits=[], total=0, has_next=False)
         size = max(size, 0)
+        known = searcher.num_docs if keyword is None and company_id is None else self._totals.get(counted)
         if keyword is not None and sort is ArticleSort.HIGHEST_SCORE:
-            total, keyed = self._by_score(searcher, query, after, size + 1)
+            total, keyed = self._by_score(searcher, query, after, size + 1, known)
         else:
-            total, keyed = self._by_field(searcher, query, SORT_FIELD.get(sort), after, size + 1)
+            total, keyed = self._by_field(searcher, query, SORT_FIELD.get(sort), after, size + 1, known)
+        if known is None:
+            if len(self._totals) >= _TOTALS_KEPT:
+                self._totals = {}
+            self._totals[counted] = total
         page = keyed[:size]
         if keyword is not None and sort is not ArticleSort.HIGHEST_SCORE:
             page = self._scored(searcher, query, page)
@@ -640,9 +655,10 @@ class EmbeddedSearch:
         sort_field: str | None,
         after: SearchAfter | None,
         limit: int,
+        total: int | None,
     ) -> tuple[int, list[_Keyed]]:
         """The first ``limit`` matches after ``after`` in (field DESC, reg_date DESC, id DESC) order, and the count of
-        every match.
+        every match (``total`` when already known).
 
         The cursor is a range condition on the fast fields and tantivy keeps the top ``limit`` of the rest ordered by
         one fast field: ``position`` (day and id in one number) for LATEST, so one read of ``limit`` documents is the
@@ -668,8 +684,10 @@ class EmbeddedSearch:
                 else:  # a fractional value: every integer at or below its floor is after it
                     tail = self._below(sort_field, value + 1)
                 restricted = self._all_of(query, tail)
-        result = searcher.search(restricted, limit, count=after is None, order_by_field=sort_field or _POSITION)
-        total = int(result.count or 0) if after is None else self._count(searcher, query)
+        count = total is None and after is None
+        result = searcher.search(restricted, limit, count=count, order_by_field=sort_field or _POSITION)
+        if total is None:
+            total = int(result.count or 0) if count else self._count(searcher, query)
         if sort_field is None:  # the hits come with their positions
             return total, [(None, int(position), address) for position, address in result.hits]
         addresses = [address for _, address in result.hits]
@@ -692,10 +710,15 @@ class EmbeddedSearch:
         return total, [(None, p, a) for _, p, a in keyed]
 
     def _by_score(
-        self, searcher: tantivy.Searcher, query: tantivy.Query, after: SearchAfter | None, limit: int
+        self,
+        searcher: tantivy.Searcher,
+        query: tantivy.Query,
+        after: SearchAfter | None,
+        limit: int,
+        total: int | None,
     ) -> tuple[int, list[_Keyed]]:
         """The first ``limit`` matches after ``after`` in (score DESC, reg_date DESC, id DESC) order, and the count of
-        every match.
+        every match (``total`` when already known).
 
         A relevance score cannot be a range condition, so tantivy's top-k by score reads the best ``k`` matches, ``k``
         starting at ``limit + 1`` and growing eightfold until the order is settled: every match scoring above the ``k``-th
@@ -703,7 +726,7 @@ class EmbeddedSearch:
         when that prefix holds ``limit`` of them (or every match was read) the page is exact. A page costs the number
         of matches scoring at or above its cursor plus ``limit``, not the number of matches."""
         cursor = None if after is None else (after.value, _position(_day(after.reg_date), after.id))
-        k, total = limit + 1, None  # one more than the page: its last hit must score above the k-th to be settled
+        k = limit + 1  # one more than the page: its last hit must score above the k-th to be settled
         while True:
             result = searcher.search(query, k, count=total is None)
             if total is None:
