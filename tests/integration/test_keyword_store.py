@@ -1,5 +1,5 @@
 """The auto-complete keyword store on DynamoDB Local: sharded string sets grown with ``ADD``, read with one Query,
-cached per process for a short TTL (behavior-notes §6.7)."""
+cached per process and checked against a version counter past a short TTL (behavior-notes §6.7)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from devdevdev.clock import FixedClock
+from devdevdev.search import keywords as keywords_module
 from devdevdev.search.keywords import CACHE_TTL_SECONDS, SHARD_COUNT, KeywordStore, extract_keywords, shard_of
 from devdevdev.store import keys
-from devdevdev.store.models import KeywordShardItem
+from devdevdev.store.models import CounterItem, KeywordShardItem
 
 from tests.conftest import NOW
 
@@ -156,3 +157,65 @@ def test_article_titles_feed_the_store(store):
     assert store.suggest("spr") == ["Spring"]
     assert store.suggest("자") == ["자바"]
     assert store.suggest("ㅋㅂ") == ["쿠버네티스"]
+
+
+def test_a_warm_instance_checks_one_counter_and_reads_the_shards_only_after_a_change(store, clock, monkeypatch):
+    """Past the TTL a process reads the version counter (one GetItem); the shards (one Query) only when it moved, and
+    the change is applied to the index in place, not by building a new one."""
+    store.add(["자바", "스프링"])
+    assert store.suggest("ㅈ") == ["자바"]
+    index = store._index
+    queries = []
+    original = KeywordShardItem.query
+
+    def counting(*args, **kwargs):
+        queries.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(KeywordShardItem, "query", counting)
+    builds = []
+    monkeypatch.setattr(keywords_module, "KeywordIndex", lambda *a, **k: builds.append(a))
+
+    clock.advance(seconds=CACHE_TTL_SECONDS)
+    assert store.suggest("ㅈ") == ["자바"]  # nothing changed: the counter alone was read
+    assert queries == []
+
+    KeywordStore(clock).add(["자몽", "스칼라"])  # another process
+    assert store.suggest("ㅈ") == ["자바"]  # within the TTL: not yet
+    clock.advance(seconds=CACHE_TTL_SECONDS)
+    assert store.suggest("ㅈ") == ["자몽", "자바"]
+    assert store.suggest("ㅅ") == ["스칼라", "스프링"]
+    assert [args[0] for args in queries] == [keys.KEYWORDS_VERSION]  # the change log, not the shards
+    assert builds == [] and store._index is index
+
+    KeywordShardItem(*keys.keyword_shard(shard_of("스프링"))).update(
+        actions=[KeywordShardItem.keywords.delete({"스프링"})]
+    )
+    CounterItem(*keys.keyword_version()).update(actions=[CounterItem.value.add(1)])  # a removal, announced
+    clock.advance(seconds=CACHE_TTL_SECONDS)
+    assert store.suggest("ㅅ") == ["스칼라"]  # no log entry for that version: the shards, and the difference
+    assert [args[0] for args in queries] == [keys.KEYWORDS_VERSION, keys.KEYWORDS_VERSION, keys.KEYWORDS]
+    assert builds == [] and store._index is index
+
+
+def test_each_write_logs_what_it_added_under_its_version(store):
+    store.add(["자바", "스프링"])
+    KeywordStore().add(["자바", "코틀린"])
+    log = {
+        item.sk: set(item.keywords)
+        for item in KeywordShardItem.query(keys.KEYWORDS_VERSION, KeywordShardItem.sk.startswith("CHANGE#"))
+    }
+    assert log == {keys.keyword_change(1)[1]: {"자바", "스프링"}, keys.keyword_change(2)[1]: {"자바", "코틀린"}}
+
+
+def test_every_write_bumps_the_version_after_its_shards(store):
+    def version() -> int:
+        return int(CounterItem.get(*keys.keyword_version(), consistent_read=True).value)
+
+    store.add(["자바"])
+    first = version()
+    assert store.cached() == {"자바"}
+    assert store.add(["자바"]) == 0 and version() == first  # nothing written, nothing announced
+    KeywordStore().add(["자바", "코틀린"])
+    assert version() == first + 1
+    assert "KEYWORDS_VERSION" not in {item.pk for item in KeywordShardItem.query(keys.KEYWORDS)}

@@ -217,3 +217,47 @@ def test_no_title_no_keywords():
 def test_extracted_keywords_are_valid_stored_keywords():
     for keyword in extract_keywords("쿠버네티스   운영기 — Kafka, Redis (그리고) 'Elasticsearch'"):
         assert clean_keyword(keyword) == keyword
+
+
+# Incremental updates -----------------------------------------------------------------------------------------------
+
+PREFIXES = ["ㅈ", "자", "잡", "자바", "ㅅㅍ", "스프", "spr", "s", "ㅋ", "k", "부트", "ㅂㅌ", "최고", "파"]
+
+
+def _answers(index: KeywordIndex) -> dict[str, list[str]]:
+    return {prefix: index.suggest(prefix, limit=50) for prefix in PREFIXES}
+
+
+def test_an_updated_index_answers_as_one_built_from_its_keywords():
+    import random
+
+    rng = random.Random(20)
+    pool = [*KEYWORDS, "spring", "SPRING", "자바 스크립트", "스프링 배치", "Spring batch", "자몽", "부트캠프", "ㅋㅋ"]
+    held: set[str] = set(KEYWORDS)
+    index = KeywordIndex(held)
+    for _ in range(60):
+        added = set(rng.sample(pool, rng.randint(0, 4)))
+        removed = set(rng.sample(sorted(held), min(len(held), rng.randint(0, 3)))) - added
+        index.update(added=added, removed=removed)
+        held = (held - removed) | added
+        assert len(index) == len(KeywordIndex(held))
+        assert _answers(index) == _answers(KeywordIndex(held)), (added, removed)
+
+
+def test_case_variants_stay_until_the_last_spelling_goes():
+    index = KeywordIndex(["Spring", "spring"])
+    assert index.suggest("spr") == ["Spring"]
+    index.update(added=[], removed=["Spring"])
+    assert index.suggest("spr") == ["spring"]
+    index.update(added=[], removed=["spring", "unknown", "  "])
+    assert index.suggest("spr") == [] and len(index) == 0
+    index.update(added=["  스프링   부트 "], removed=[])
+    assert index.suggest("부트") == ["스프링 부트"]
+
+
+def test_a_large_change_is_merged_with_the_same_result():
+    words = [f"키워드{i:04d}" for i in range(400)]
+    index = KeywordIndex(words[:10])
+    index.update(added=words[10:], removed=words[:5])  # far more rows than the index holds: one merge
+    assert _answers(index) == _answers(KeywordIndex(words[5:]))
+    assert index.suggest("키워드000", limit=100) == [f"키워드000{i}" for i in range(5, 10)]

@@ -23,15 +23,23 @@ unmapped field does in OpenSearch); ``^n`` boosts; ``*`` and ``?`` split a word 
 (boost 2) and contents and scored by the better field (like ``query_string``'s ``best_fields``), so a title match
 ranks above a contents-only one.
 
-Ordering (why in Python): tantivy finds the matches and their BM25 scores; the engine then reads the sort values
-from fast fields and orders, filters by the cursor and slices the matches in Python. That costs a pass over every
-match per page, fine for a local or test index of a few thousand articles, and it makes ``total`` and ``has_next``
-exact by construction.
+Ordering (a top-k, not every match): a page takes out of tantivy about the documents it shows, not the matches.
+The sort values are fast fields; ``position`` packs (day of reg_date, id) into one integer that orders as the pair.
+LATEST is tantivy's top ``size + 1`` by ``position`` with the cursor as a range condition (``position < cursor``):
+one read of ``size + 1`` documents. The counter sorts are the top ``size + 1`` by the counter with the cursor as
+``counter < value OR (counter = value AND position < cursor)``, then, because the last value may be shared by
+documents that did not make the cut, one more read of at most ``size + 1`` documents of that value by ``position``.
+Relevance cannot be a range condition: tantivy's top-k by score reads the best ``k`` matches, ``k`` growing
+eightfold from ``size + 2`` until every match scoring above the ``k``-th is in hand and the page is a settled prefix,
+so a page reads its rank plus the tie group of its last score, not the matches. ``total`` is tantivy's count of
+every match (in Rust), ``has_next`` comes from the extra hit. The matching itself (and the count) still visits every
+match inside tantivy, as OpenSearch does for an exact total.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import threading
 from collections.abc import Callable
@@ -52,6 +60,10 @@ SORT_FIELD = {
     ArticleSort.MOST_VIEWED: "view_total_count",
     ArticleSort.MOST_COMMENTED: "comment_total_count",
 }
+# The list order's tie-breakers in one number: the day of reg_date above the id (ids below 2**40, days below 2**22).
+_POSITION = "position"
+_ID_BITS = 40
+_ID_MASK = (1 << _ID_BITS) - 1
 # tantivy wants at least 15 MB of indexing memory per writer thread; one thread is plenty for the local index.
 WRITER_HEAP_BYTES = 20_000_000
 
@@ -369,6 +381,9 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("reg_date", stored=True, tokenizer_name="raw")
     # The day number orders and compares dates (text fast fields cannot be read back from Python).
     builder.add_integer_field("reg_day", indexed=False, fast=True)
+    # (reg_date, id) as one number: the order of LATEST and the tie-breaker of the others, a fast field to sort on
+    # and to put a cursor's range condition on.
+    builder.add_integer_field(_POSITION, indexed=False, fast=True)
     for counter in COUNTERS:
         builder.add_integer_field(counter, stored=True, fast=True)
     for name in SEARCHED_FIELDS:
@@ -380,6 +395,20 @@ def _schema() -> tantivy.Schema:
 
 def _day(reg_date: str) -> int:
     return date.fromisoformat(reg_date).toordinal()
+
+
+def _position(day: int, article_id: int) -> int:
+    """(day, id) as one integer that orders as the pair does."""
+    if not 0 <= article_id <= _ID_MASK:
+        raise ValueError(f"article id out of range: {article_id}")
+    return (day << _ID_BITS) | article_id
+
+
+# How many (keyword, company) totals an engine keeps for one generation of the index.
+_TOTALS_KEPT = 256
+
+# A matched document in a page's order: its relevance score (when ordered by it), its position and its address.
+_Keyed = tuple[float | None, int, tantivy.DocAddress]
 
 
 class EmbeddedSearch:
@@ -395,6 +424,10 @@ class EmbeddedSearch:
         self._index.register_tokenizer(TOKENIZER, _analyzer())
         self._write_lock = threading.Lock()
         self._local = threading.local()  # one analyzer per thread: a tantivy analyzer is not shareable across threads
+        # ``total`` of recent (keyword, company) searches, valid for one generation of the index (bumped by writes):
+        # a cursor page reuses its first page's count instead of counting every match again.
+        self._generation = 0
+        self._totals: dict[tuple[int, str | None, int | None], int] = {}
         self._index.reload()
 
     # Text ---------------------------------------------------------------------------------------------------------
@@ -473,6 +506,7 @@ class EmbeddedSearch:
         document.add_integer("company_id", article.company_id)
         document.add_text("reg_date", article.reg_date)
         document.add_integer("reg_day", _day(article.reg_date))
+        document.add_integer(_POSITION, _position(_day(article.reg_date), article.id))
         for counter in COUNTERS:
             document.add_integer(counter, getattr(article, counter))
         for name in SEARCHED_FIELDS:
@@ -517,6 +551,8 @@ class EmbeddedSearch:
             finally:
                 writer.wait_merging_threads()  # also releases the writer now, not whenever a traceback is freed
             self._index.reload()
+            self._generation += 1  # after the reload: a count taken under the new generation saw the new index
+            self._totals = {}
 
     def get(self, elastic_id: str) -> ArticleDocument | None:
         """One document by its id, or None."""
@@ -532,6 +568,10 @@ class EmbeddedSearch:
         # Fields this version does not know (an index directory written by another version) are left out.
         return ArticleDocument(**{f.name: source[f.name] for f in fields(ArticleDocument) if f.name in source})
 
+    def _searcher(self) -> tantivy.Searcher:
+        """A snapshot of the index to search (the tests count what a page reads through it)."""
+        return self._index.searcher()
+
     def search(
         self,
         *,
@@ -541,49 +581,174 @@ class EmbeddedSearch:
         after: SearchAfter | None,
         size: int,
     ) -> SearchPage:
-        """One page in the port's order; all matches are ordered in Python (see the module docstring)."""
+        """One page in the port's order, read as a top-k (see the module docstring)."""
         if keyword is not None and not keyword.strip():
             keyword = None
         query = self._query(parse_keyword(keyword)) if keyword is not None else tantivy.Query.all_query()
         if company_id is not None:
-            query = tantivy.Query.boolean_query(
-                [
-                    (tantivy.Occur.Must, query),
-                    (tantivy.Occur.Must, tantivy.Query.term_query(self._schema, "company_id", company_id)),
-                ]
-            )
-        by_score = keyword is not None and sort is ArticleSort.HIGHEST_SCORE
-        sort_field = SORT_FIELD.get(sort)
-
-        searcher = self._index.searcher()
+            query = self._all_of(query, tantivy.Query.term_query(self._schema, "company_id", company_id))
+        counted = (self._generation, keyword, company_id)  # read before the searcher (see ``_write``)
+        searcher = self._searcher()
         if searcher.num_docs == 0:
             return SearchPage(hits=[], total=0, has_next=False)
-        matches = searcher.search(query, searcher.num_docs, count=False).hits
-        addresses = [address for _, address in matches]
-        # Every document has these fast fields, so no value is None.
-        ids = [int(v) for v in searcher.fast_field_values("id", addresses)]  # type: ignore[arg-type]
-        days = [int(v) for v in searcher.fast_field_values("reg_day", addresses)]  # type: ignore[arg-type]
-        if by_score:
-            values: list[float] = [score for score, _ in matches]
-        elif sort_field is not None:
-            values = [float(v) for v in searcher.fast_field_values(sort_field, addresses)]  # type: ignore[arg-type]
-        else:  # LATEST (and HIGHEST_SCORE without a keyword): the date is the sort value
-            values = [0.0] * len(matches)
-        # Every key part is DESC, so one reversed sort of (value, day, id) is the order; ``after`` keeps what is
-        # strictly smaller than its position.
-        keyed = sorted(
-            ((values[i], days[i], ids[i], i) for i in range(len(matches))), key=lambda k: k[:3], reverse=True
-        )
-        if after is not None:
-            cursor = (after.value if by_score or sort_field else 0.0, _day(after.reg_date), after.id)
-            keyed = [k for k in keyed if k[:3] < cursor]
-        page = keyed[: max(size, 0)]
+        size = max(size, 0)
+        known = searcher.num_docs if keyword is None and company_id is None else self._totals.get(counted)
+        if keyword is not None and sort is ArticleSort.HIGHEST_SCORE:
+            total, keyed = self._by_score(searcher, query, after, size + 1, known)
+        else:
+            total, keyed = self._by_field(searcher, query, SORT_FIELD.get(sort), after, size + 1, known)
+        if known is None:
+            if len(self._totals) >= _TOTALS_KEPT:
+                self._totals = {}
+            self._totals[counted] = total
+        page = keyed[:size]
+        if keyword is not None and sort is not ArticleSort.HIGHEST_SCORE:
+            page = self._scored(searcher, query, page)
         hits = [
             SearchHit(
-                id=ids[i],
-                elastic_id=searcher.doc(addresses[i])["elastic_id"][0],
-                score=matches[i][0] if keyword is not None else None,
+                id=position & _ID_MASK,
+                elastic_id=searcher.doc(address)["elastic_id"][0],
+                score=score,
             )
-            for _, _, _, i in page
+            for score, position, address in page
         ]
-        return SearchPage(hits=hits, total=len(matches), has_next=len(keyed) > len(page))
+        return SearchPage(hits=hits, total=total, has_next=len(keyed) > len(page))
+
+    def _scored(self, searcher: tantivy.Searcher, query: tantivy.Query, page: list[_Keyed]) -> list[_Keyed]:
+        """``page`` with each hit's relevance score: the query again, restricted to the page's ids (a constant 0 added
+        to each score, so the scores are the query's own)."""
+        if not page:
+            return page
+        ids = [position & _ID_MASK for _, position, _ in page]
+        only = tantivy.Query.const_score_query(tantivy.Query.term_set_query(self._schema, "id", ids), 0.0)
+        found = searcher.search(self._all_of(only, query), len(page), count=False).hits
+        scores = {
+            position: float(score)
+            for (score, _), position in zip(
+                found, self._fast_values(searcher, _POSITION, [a for _, a in found]), strict=True
+            )
+        }
+        return [(scores.get(position), position, address) for _, position, address in page]
+
+    @staticmethod
+    def _all_of(*queries: tantivy.Query) -> tantivy.Query:
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in queries])
+
+    def _below(self, field_name: str, bound: int) -> tantivy.Query:
+        """Documents whose integer fast field is strictly below ``bound``."""
+        return tantivy.Query.range_query(
+            self._schema, field_name, tantivy.FieldType.Integer, None, bound, include_upper=False
+        )
+
+    def _equal(self, field_name: str, value: int) -> tantivy.Query:
+        return tantivy.Query.range_query(self._schema, field_name, tantivy.FieldType.Integer, value, value)
+
+    @staticmethod
+    def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
+        count = searcher.search(query, 1, count=True).count
+        return int(count or 0)
+
+    def _by_field(
+        self,
+        searcher: tantivy.Searcher,
+        query: tantivy.Query,
+        sort_field: str | None,
+        after: SearchAfter | None,
+        limit: int,
+        total: int | None,
+    ) -> tuple[int, list[_Keyed]]:
+        """The first ``limit`` matches after ``after`` in (field DESC, reg_date DESC, id DESC) order, and the count of
+        every match (``total`` when already known).
+
+        The cursor is a range condition on the fast fields and tantivy keeps the top ``limit`` of the rest ordered by
+        one fast field: ``position`` (day and id in one number) for LATEST, so one read of ``limit`` documents is the
+        page; the counter for the other sorts, whose last value may be shared by documents that did not make the cut,
+        so a second read of at most ``limit`` documents takes that value's documents in ``position`` order."""
+        restricted = query
+        if after is not None:
+            cursor = _position(_day(after.reg_date), after.id)
+            if sort_field is None:
+                restricted = self._all_of(query, self._below(_POSITION, cursor))
+            else:
+                value = math.floor(after.value)
+                if value == after.value:  # (field, position) < (value, cursor)
+                    tail = tantivy.Query.boolean_query(
+                        [
+                            (tantivy.Occur.Should, self._below(sort_field, value)),
+                            (
+                                tantivy.Occur.Should,
+                                self._all_of(self._equal(sort_field, value), self._below(_POSITION, cursor)),
+                            ),
+                        ]
+                    )
+                else:  # a fractional value: every integer at or below its floor is after it
+                    tail = self._below(sort_field, value + 1)
+                restricted = self._all_of(query, tail)
+        count = total is None and after is None
+        result = searcher.search(restricted, limit, count=count, order_by_field=sort_field or _POSITION)
+        if total is None:
+            total = int(result.count or 0) if count else self._count(searcher, query)
+        if sort_field is None:  # the hits come with their positions
+            return total, [(None, int(position), address) for position, address in result.hits]
+        addresses = [address for _, address in result.hits]
+        positions = self._fast_values(searcher, _POSITION, addresses)
+        values = [int(v) for v, _ in result.hits]
+        keyed = sorted(zip(values, positions, addresses, strict=True), key=lambda k: k[:2], reverse=True)
+        if len(keyed) == limit:
+            last = keyed[-1][0]
+            above = [k for k in keyed if k[0] > last]
+            ties = searcher.search(
+                self._all_of(restricted, self._equal(sort_field, last)),
+                limit - len(above),
+                count=False,
+                order_by_field=_POSITION,
+            ).hits
+            tied = [address for _, address in ties]
+            keyed = above + [
+                (last, int(p), a) for p, a in zip(self._fast_values(searcher, _POSITION, tied), tied, strict=True)
+            ]
+        return total, [(None, p, a) for _, p, a in keyed]
+
+    def _by_score(
+        self,
+        searcher: tantivy.Searcher,
+        query: tantivy.Query,
+        after: SearchAfter | None,
+        limit: int,
+        total: int | None,
+    ) -> tuple[int, list[_Keyed]]:
+        """The first ``limit`` matches after ``after`` in (score DESC, reg_date DESC, id DESC) order, and the count of
+        every match (``total`` when already known).
+
+        A relevance score cannot be a range condition, so tantivy's top-k by score reads the best ``k`` matches, ``k``
+        starting at ``limit + 1`` and growing eightfold until the order is settled: every match scoring above the ``k``-th
+        score is among the ``k`` read, so the matches after the cursor scoring above it are a prefix of the order;
+        when that prefix holds ``limit`` of them (or every match was read) the page is exact. A page costs the number
+        of matches scoring at or above its cursor plus ``limit``, not the number of matches."""
+        cursor = None if after is None else (after.value, _position(_day(after.reg_date), after.id))
+        k = limit + 1  # one more than the page: its last hit must score above the k-th to be settled
+        while True:
+            result = searcher.search(query, k, count=total is None)
+            if total is None:
+                total = int(result.count or 0)
+            scores = [float(score) for score, _ in result.hits]
+            addresses = [address for _, address in result.hits]
+            complete = len(addresses) < k or k >= total
+            floor = scores[-1] if addresses else 0.0
+            keyed = [
+                (score, position, address)
+                for score, position, address in zip(
+                    scores, self._fast_values(searcher, _POSITION, addresses), addresses, strict=True
+                )
+                if cursor is None or (score, position) < cursor
+            ]
+            settled = keyed if complete else [entry for entry in keyed if entry[0] > floor]
+            if complete or len(settled) >= limit:
+                settled.sort(key=lambda entry: entry[:2], reverse=True)
+                return total, settled[:limit]
+            k *= 8  # each read is a pass over the matches in tantivy: few passes, a little more read
+
+    @staticmethod
+    def _fast_values(searcher: tantivy.Searcher, field_name: str, addresses: list[tantivy.DocAddress]) -> list[int]:
+        # Every document has the fast fields, so no value is None.
+        return [int(v) for v in searcher.fast_field_values(field_name, addresses)]  # type: ignore[arg-type]

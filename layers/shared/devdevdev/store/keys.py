@@ -33,6 +33,8 @@ Layout (PK / SK):
 - ``ARTICLE#<id>`` / ``RECOMMEND#<M|A><id>``     a member's or anonymous member's recommend of an article
 - ``MEMBER#<id>`` / ``SURVEY_ANSWER#<version>#<question>#<answer id>``  exit-survey answers (append-only)
 - ``KEYWORDS`` / ``SHARD#<n>``                   auto-complete keywords: a string set per hash shard
+- ``KEYWORDS_VERSION`` / ``VERSION``             a counter bumped after every write of keywords (cache freshness)
+- ``KEYWORDS_VERSION`` / ``CHANGE#<version:012d>``  the keywords that write of keywords added (a change log)
 - ``PICK#<id>`` or ``ARTICLE#<id>`` / ``COMMENT#<id>``  a comment or reply on a pick or article (its post's partition)
       GSI1 ``COMMENTS#<kind>#<post>`` / id         top-level comments by id (LATEST, OLDEST)
       GSI2 (same partition) / recommends·10^16+id  top-level comments MOST_LIKED (and the best comments)
@@ -220,6 +222,19 @@ KEYWORDS = "KEYWORDS"
 def keyword_shard(shard: int) -> tuple[str, str]:
     """One shard of the auto-complete keywords (all shards share the partition ``KEYWORDS``: one Query reads all)."""
     return KEYWORDS, f"SHARD#{shard}"
+
+
+KEYWORDS_VERSION = "KEYWORDS_VERSION"
+
+
+def keyword_version() -> tuple[str, str]:
+    """The counter bumped after every write of auto-complete keywords (outside ``KEYWORDS``, which one Query reads)."""
+    return KEYWORDS_VERSION, "VERSION"
+
+
+def keyword_change(version: int) -> tuple[str, str]:
+    """The keywords added by the write that moved the counter to ``version`` (sorted by version in the partition)."""
+    return KEYWORDS_VERSION, f"CHANGE#{version:012d}"
 
 
 PICK_COMMENTS, TECH_COMMENTS = "PICK", "TECH"  # the two kinds of comment
