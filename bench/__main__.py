@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from bench import notifications, similar_picks
+from bench import notifications, request_tax, similar_picks
 
-BENCHMARKS = {"notifications": notifications.main, "similar_picks": similar_picks.main}
+BENCHMARKS = {
+    "notifications": notifications.main,
+    "similar_picks": similar_picks.main,
+    "request_tax": request_tax.main,
+}
 
 
 def main(argv: list[str]) -> int:
