@@ -105,6 +105,24 @@ def test_an_exit_elsewhere_is_refused_at_once_on_refresh_and_within_the_recheck_
     assert status_and_body(client.get(PICKS, headers=headers)) == (404, GONE)
 
 
+def test_an_exited_member_cannot_write_even_where_a_warm_instance_trusts_its_login(clocked, monkeypatch):
+    """A request that may write reads the login whatever the instance knows: a comment, a vote or a bookmark of an
+    exited member is refused at once (and what the write found, the instance then knows for the reads too)."""
+    client, runtime, _ = clocked
+    headers = bearer(tokens(client)["accessToken"])
+    reads = LoginReads(runtime, monkeypatch)
+    assert client.get(PICKS, headers=headers).status_code == 200
+    comment = {"contents": "탈퇴 전 댓글", "isPickVotePublic": False}
+    assert client.post(f"{PICKS}/1/comments", headers=headers, json=comment).status_code == 200
+    assert reads.count == 2  # the list's read, then the write's own
+    exit_elsewhere(runtime)
+    assert status_and_body(client.post(f"{PICKS}/1/comments", headers=headers, json=comment)) == (404, GONE)
+    vote = {"pickId": 1, "pickOptionId": 1}
+    assert status_and_body(client.post(f"{PICKS}/vote", headers=headers, json=vote)) == (404, GONE)
+    assert status_and_body(client.post(f"{BASE}/articles/1/bookmark", headers=headers)) == (404, GONE)
+    assert status_and_body(client.get(PICKS, headers=headers)) == (404, GONE)
+
+
 def test_a_route_that_reads_the_member_refuses_an_exited_member_at_once_and_the_instance_forgets_it(clocked):
     client, runtime, _ = clocked
     headers = bearer(tokens(client)["accessToken"])

@@ -3,9 +3,10 @@
 - :class:`LiveLogins`: the member of a login (social type + email), read from the table (one consistent ``GetItem``
   of the login item, as before) at most once per ``recheck_seconds`` per login in this instance. An access token
   names its member (``memberId``), so a login read that finds another member (the login's member exited and the
-  address signed up again) refuses the token. An exited member's access token is therefore refused at once in the
-  instance that handled the exit, at once on every route that reads the member item, and within
-  ``recheck_seconds`` everywhere else. Only live members are remembered: an unknown login is read every time.
+  address signed up again) refuses the token. A request that may write (any method but GET and HEAD) reads the login
+  whatever the instance knows. An exited member's access token is therefore refused at once on every write, in the
+  instance that handled the exit and on every route that reads the member item, and within ``recheck_seconds`` on
+  the other reads. Only live members are remembered: an unknown login is read every time.
 - :class:`KnownAnonymous`: the anonymous member of an ``Anonymous-Member-Id``, which never changes once created.
 
 Both are bounded (least recently used first out) and thread-safe (the local stack's threads share one runtime).
@@ -68,12 +69,12 @@ class LiveLogins:
         self._recheck_seconds = recheck_seconds
         self._checked: _Bounded[tuple[str, str], tuple[int, int]] = _Bounded(capacity)  # → (member id, checked at)
 
-    def member_id(self, claims: TokenClaims) -> int | None:
+    def member_id(self, claims: TokenClaims, fresh: bool = False) -> int | None:
         """The id of the live member the token is for; None when the login has no live member, or another one
-        than the token names."""
+        than the token names. ``fresh`` reads the login whatever this instance knows (a write)."""
         key = (claims.social_type, claims.email)
         now = self._clock.epoch_seconds()
-        known = self._checked.get(key)
+        known = None if fresh else self._checked.get(key)
         if known is not None and now - known[1] < self._recheck_seconds and claims.member_id in (None, known[0]):
             return known[0]
         member_id = self._members.member_id_for_login(claims.social_type, claims.email)

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 ANONYMOUS_HEADER = "anonymous-member-id"
 ANONYMOUS_ID_MAX_LENGTH = 30
+# Requests that write nothing a member owns: they may trust a login read up to MEMBER_RECHECK_SECONDS ago.
+READ_ONLY_METHODS = ("GET", "HEAD")
 
 
 def bearer_token(request: HttpRequest) -> str | None:
@@ -49,10 +51,11 @@ class Caller:
     def member_id(self) -> int:
         """The id of the token's live member; an exited or unknown member → 404 ``회원을 찾을 수 없습니다.``.
 
-        A warm instance reads the login at most once per ``MEMBER_RECHECK_SECONDS`` (see
-        :class:`devdevdev.auth.callers.LiveLogins`)."""
+        A warm instance reads the login at most once per ``MEMBER_RECHECK_SECONDS`` for a read, and on every
+        request that may write (see :class:`devdevdev.auth.callers.LiveLogins`)."""
         claims = self.require_claims()
-        member_id = self._runtime.live_logins.member_id(claims)
+        writes = self._request.method not in READ_ONLY_METHODS
+        member_id = self._runtime.live_logins.member_id(claims, fresh=writes)
         if member_id is None:
             raise Errors.MEMBER_NOT_FOUND.error()
         return member_id
