@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from devdevdev.auth.callers import KnownAnonymous, LiveLogins
 from devdevdev.auth.tokens import TokenService
 from devdevdev.clock import Clock
 from devdevdev.jobs import JobQueue
@@ -31,6 +30,7 @@ from devdevdev.store.services import ServiceRepository
 from devdevdev.store.surveys import SurveyRepository
 
 if TYPE_CHECKING:
+    from devdevdev.auth.callers import KnownAnonymous, LiveLogins
     from devdevdev.embeddings import EmbeddingProvider
     from devdevdev.embeddings.similarity import CandidateCache
     from devdevdev.services.live import LivePusher
@@ -65,10 +65,14 @@ class Runtime:
 
     @cached_property
     def live_logins(self) -> LiveLogins:
+        from devdevdev.auth.callers import LiveLogins
+
         return LiveLogins(self.members, self.clock, self.settings.member_recheck_seconds)
 
     @cached_property
     def known_anonymous(self) -> KnownAnonymous:
+        from devdevdev.auth.callers import KnownAnonymous
+
         return KnownAnonymous(self.anonymous)
 
     @cached_property
