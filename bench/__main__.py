@@ -12,6 +12,7 @@ BENCHMARKS = [
     "similar_picks",
     "search",
     "cost",
+    "request_tax",
 ]
 
 

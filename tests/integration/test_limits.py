@@ -1,9 +1,15 @@
 """Limits a client cannot reset, through HTTP: the per-client window and the per-IP ceiling (on the source IP the
 gateway reports, never a header the client writes), the throttle on failed crawler authentications, Retry-After on
-every 429; the headers of every answer; the local gateway's source address and banner."""
+every 429; the headers of every answer; the local gateway's source address and banner. The limits reserved in blocks
+per instance: one write per block, never passed across instances (two limiters of their own on one table, with
+threads; two gateway processes), each other instance holding back less than a block."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -16,8 +22,10 @@ import httpx
 import pytest
 from devdevdev.clock import FixedClock
 from devdevdev.runtime import use_runtime
+from devdevdev.store.ratelimit import RateLimiter
 from starlette.testclient import TestClient
 
+from bench.meter import Meter
 from infra.local import services
 from infra.local.gateway import UVICORN_OPTIONS, create_app
 from tests.conftest import BASE, NOW, bearer, build_runtime, fail
@@ -132,6 +140,170 @@ def test_forwarded_for_written_by_the_client_is_not_its_address(settings_env):
             for n in range(30)
         ]
         assert statuses == [200] * 20 + [429] * 10
+
+
+# Blocks: one write per block, and the limits across instances --------------------------------------------------------
+
+BLOCKS = {"RATE_LIMIT_PER_MINUTE": "100", "RATE_LIMIT_PER_IP_PER_MINUTE": "200", "RATE_LIMIT_BLOCK": "10"}
+
+
+def instance(runtime) -> RateLimiter:
+    """The limiter of another Lambda instance: blocks of its own, on the same table."""
+    settings = runtime.settings
+    return RateLimiter(settings.rate_limit_per_minute, settings.ip_rate_limit_per_minute, settings.rate_limit_block)
+
+
+def test_a_block_is_at_most_a_tenth_of_a_limit():
+    assert (RateLimiter(120, 1200).client_block, RateLimiter(120, 1200).ip_block) == (10, 10)
+    assert (RateLimiter(10, 20).client_block, RateLimiter(10, 20).ip_block) == (1, 2)
+    assert (RateLimiter(1000, 100_000, block=50).client_block, RateLimiter(5, 5, block=50).ip_block) == (50, 1)
+
+
+class TableCalls:
+    """What a limiter asks the table: conditional reservations tried (answered or refused) and reads."""
+
+    def __init__(self, limiter: RateLimiter) -> None:
+        self.calls: Counter[str] = Counter()
+        update, read = limiter._update, limiter._read
+
+        def counted_update(*args) -> bool:
+            self.calls["UpdateItem"] += 1
+            return update(*args)
+
+        def counted_read(*args) -> tuple[int, int | None]:
+            self.calls["GetItem"] += 1
+            return read(*args)
+
+        limiter._update, limiter._read = counted_update, counted_read  # type: ignore[method-assign]
+
+    def take(self) -> dict[str, int]:
+        calls = dict(self.calls)
+        self.calls.clear()
+        return calls
+
+
+def test_an_instance_writes_once_per_block_and_a_used_up_client_costs_nothing(settings_env):
+    with stage(settings_env, **BLOCKS) as (runtime, clock, _):
+        limiter, now = runtime.rate_limiter, clock.epoch_seconds()
+        table = TableCalls(limiter)
+        with Meter() as meter:
+            assert all(limiter.hit(IP_A, "GA1.1.1.1", now) for _ in range(100))
+        assert meter.by_operation == {"UpdateItem": 10}  # a block of 10 for the client and the IP together
+        assert table.take() == {"UpdateItem": 10}
+        # The 101st: the reservation is refused, a read says nothing is left.
+        assert not limiter.hit(IP_A, "GA1.1.1.1", now)
+        assert table.take() == {"UpdateItem": 1, "GetItem": 1}
+        # From then on the instance knows: refused without a call.
+        assert not any(limiter.hit(IP_A, "GA1.1.1.1", now) for _ in range(50))
+        assert table.take() == {}
+        # Another client of the IP spends the IP's block this instance holds: a write for its own block only.
+        assert limiter.hit(IP_A, "GA1.1.2.2", now)
+        assert table.take() == {"UpdateItem": 1}
+        clock.advance(seconds=60)
+        assert limiter.hit(IP_A, "GA1.1.1.1", clock.epoch_seconds())
+
+
+def test_two_instances_never_pass_the_limits_and_each_holds_back_less_than_a_block(settings_env):
+    """Instance A serves a client once and holds the rest of its block (9). Instance B serves the same client until
+    refused: 90, the limit less what A holds. A then spends its 9: exactly 100 in all. The same for the IP."""
+    with stage(settings_env, **BLOCKS) as (runtime, clock, _):
+        a, b, now = instance(runtime), instance(runtime), clock.epoch_seconds()
+        assert a.hit(IP_A, "GA1.1.1.1", now)
+        assert [b.hit(IP_A, "GA1.1.1.1", now) for _ in range(100)] == [True] * 90 + [False] * 10
+        assert [a.hit(IP_A, "GA1.1.1.1", now) for _ in range(10)] == [True] * 9 + [False]
+        assert not b.hit(IP_A, "GA1.1.1.1", now)
+
+        assert a.hit(IP_B, "GA1.1.0.0", now)
+        fresh = [f"GA1.1.{n}.{n}" for n in range(1, 201)]
+        assert [b.hit(IP_B, cookie, now) for cookie in fresh] == [True] * 190 + [False] * 10
+        assert [a.hit(IP_B, cookie, now) for cookie in fresh[:10]] == [True] * 9 + [False]
+
+
+def test_two_instances_under_threads_let_exactly_the_limits_through(settings_env):
+    """Four threads in each of two instances, one client: exactly its 100 are let through of 480. Then fresh cookies
+    from another IP: exactly the IP's 200 of 480."""
+    with stage(settings_env, **BLOCKS) as (runtime, clock, _):
+        limiters, now = (instance(runtime), instance(runtime)), clock.epoch_seconds()
+        barrier = threading.Barrier(8)
+
+        def hammer(limiter: RateLimiter, ip: str, clients: list[str]) -> list[bool]:
+            barrier.wait()
+            return [limiter.hit(ip, client, now) for client in clients]
+
+        with ThreadPoolExecutor(8) as pool:
+            runs = [pool.submit(hammer, limiters[n % 2], IP_A, ["GA1.1.1.1"] * 60) for n in range(8)]
+            one_client = [r.result() for r in runs]
+        assert sum(sum(run) for run in one_client) == 100
+        assert all(sum(one_client[n]) > 0 for n in range(8))  # both instances served
+
+        with ThreadPoolExecutor(8) as pool:
+            runs = [pool.submit(hammer, limiters[n % 2], IP_B, [f"GA1.1.{n}.{i}" for i in range(60)]) for n in range(8)]
+            fresh = [r.result() for r in runs]
+        assert sum(sum(run) for run in fresh) == 200
+
+
+SECOND_GATEWAY = """
+import sys
+from datetime import datetime
+
+import uvicorn
+from devdevdev.clock import FixedClock
+from devdevdev.runtime import Runtime, use_runtime
+from devdevdev.settings import Settings
+
+from infra.local.gateway import UVICORN_OPTIONS, create_app
+
+use_runtime(Runtime(Settings.from_env(), FixedClock(datetime.fromisoformat(sys.argv[2]))))
+uvicorn.run(create_app(()), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", **UVICORN_OPTIONS)
+"""
+
+
+@contextmanager
+def second_gateway(env: dict[str, str]) -> Iterator[str]:
+    """The local gateway in a process of its own (another Lambda instance's memory) on the same table, its clock
+    standing at the same instant."""
+    port = services.free_port()
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    process_env = dict(os.environ, **env, PYTHONPATH=os.pathsep.join([os.path.join(root, "layers", "shared"), root]))
+    process = subprocess.Popen(
+        [sys.executable, "-c", SECOND_GATEWAY, str(port), NOW.isoformat()], cwd=root, env=process_env
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, "the second gateway exited"
+            assert time.monotonic() < deadline, "the second gateway did not start"
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}{BASE}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_two_gateway_processes_on_one_table_let_exactly_the_ceiling_through(settings_env):
+    """Thirty fresh cookies to each of two gateway processes (concurrently, after one each), from one IP with a
+    ceiling of 20: exactly 20 are let through in all, and every 429 says when the window ends."""
+    with (
+        stage(settings_env, **LIMITS) as (runtime, _, _),
+        gateway_on_a_port(runtime) as first,
+        second_gateway(dict(settings_env, **LIMITS)) as second,
+        httpx.Client() as http,
+        ThreadPoolExecutor(8) as pool,
+    ):
+        # Each process serves one request first, and holds the rest of its block of the IP's hits (2: a tenth of 20).
+        assert [http.get(f"{api}/token/test/user", headers=fresh_cookie()).status_code for api in (first, second)] == [
+            200,
+            200,
+        ]
+        urls = [first, second] * 29
+        answers = list(pool.map(lambda api: http.get(f"{api}/token/test/user", headers=fresh_cookie()), urls))
+        assert Counter(r.status_code for r in answers) == {200: 18, 429: 40}
+        for response in answers:
+            if response.status_code == 429:
+                assert_too_many(response, 60)
 
 
 # Failed crawler authentications ------------------------------------------------------------------------------------

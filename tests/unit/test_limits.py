@@ -21,6 +21,13 @@ def test_the_ip_ceiling_defaults_to_ten_clients_and_can_be_set():
     assert Settings.from_env(env).ip_rate_limit_per_minute == 20
 
 
+def test_a_block_of_ten_and_a_member_recheck_of_a_minute_by_default():
+    settings = Settings.from_env({"STAGE": "local"})
+    assert (settings.rate_limit_block, settings.member_recheck_seconds) == (10, 60)
+    env = {"STAGE": "local", "RATE_LIMIT_BLOCK": "25", "MEMBER_RECHECK_SECONDS": "0"}
+    assert (Settings.from_env(env).rate_limit_block, Settings.from_env(env).member_recheck_seconds) == (25, 0)
+
+
 def test_crawler_failures_default_to_ten_a_minute():
     assert Settings.from_env({"STAGE": "local"}).crawler_auth_failures_per_minute == 10
     env = {"STAGE": "local", "CRAWLER_AUTH_FAILURES_PER_MINUTE": "3"}
@@ -29,7 +36,13 @@ def test_crawler_failures_default_to_ten_a_minute():
 
 @pytest.mark.parametrize(
     "name, value",
-    [("RATE_LIMIT_PER_IP_PER_MINUTE", "0"), ("CRAWLER_AUTH_FAILURES_PER_MINUTE", "-1"), ("HSTS_MAX_AGE_SECONDS", "-5")],
+    [
+        ("RATE_LIMIT_PER_IP_PER_MINUTE", "0"),
+        ("CRAWLER_AUTH_FAILURES_PER_MINUTE", "-1"),
+        ("HSTS_MAX_AGE_SECONDS", "-5"),
+        ("RATE_LIMIT_BLOCK", "0"),
+        ("MEMBER_RECHECK_SECONDS", "-1"),
+    ],
 )
 def test_limits_below_their_range_are_refused(name, value):
     with pytest.raises(ValueError, match=name.lower()):

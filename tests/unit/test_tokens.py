@@ -197,3 +197,35 @@ def test_unsigned_token_is_unsupported():
 def test_missing_claims_are_unsupported():
     token = jwt.encode({"email": "a@b.c", "exp": int((NOW + timedelta(hours=1)).timestamp())}, KEY, "HS256")
     expect_401(token, "지원하지 않는 JWT 입니다.")
+
+
+# The member an access token names ---------------------------------------------------------------------------------
+
+
+def test_an_access_token_names_its_member_besides_every_upstream_claim():
+    tokens = service()
+    pair = tokens.issue(TokenClaims("user@devdevdev.com", "KAKAO", "ROLE_USER", 7))
+    assert decoded(pair.access_token) == {
+        "email": "user@devdevdev.com",
+        "socialType": "KAKAO",
+        "role": "ROLE_USER",
+        "tokenType": "access",
+        "memberId": 7,
+        "iat": int(NOW.timestamp()),
+        "exp": int(NOW.timestamp()) + 1800,
+    }
+    assert tokens.verify(pair.access_token) == TokenClaims("user@devdevdev.com", "KAKAO", "ROLE_USER", 7)
+    # A refresh token does not: the refresh reads the member of its login anyway.
+    assert "memberId" not in decoded(pair.refresh_token)
+    assert tokens.verify_refresh(pair.refresh_token).claims == CLAIMS
+
+
+def test_an_access_token_without_a_member_id_is_valid_and_names_nobody():
+    """Tokens issued before the claim: their member is found by their login."""
+    assert service().verify(legacy()) == CLAIMS
+    assert service().verify(service().access(CLAIMS)).member_id is None
+
+
+@pytest.mark.parametrize("member_id", ["7", 0, -1, True, 1.5, None, [7]])
+def test_a_member_id_that_is_not_a_positive_whole_number_is_unsupported(member_id):
+    expect_401(legacy(tokenType="access", memberId=member_id), "지원하지 않는 JWT 입니다.")

@@ -30,6 +30,7 @@ from devdevdev.store.services import ServiceRepository
 from devdevdev.store.surveys import SurveyRepository
 
 if TYPE_CHECKING:
+    from devdevdev.auth.callers import KnownAnonymous, LiveLogins
     from devdevdev.embeddings import EmbeddingProvider
     from devdevdev.embeddings.similarity import CandidateCache
     from devdevdev.services.live import LivePusher
@@ -63,8 +64,21 @@ class Runtime:
         return TokenService(s.jwt_key, s.access_token_ttl_seconds, s.refresh_token_ttl_seconds, self.clock)
 
     @cached_property
+    def live_logins(self) -> LiveLogins:
+        from devdevdev.auth.callers import LiveLogins
+
+        return LiveLogins(self.members, self.clock, self.settings.member_recheck_seconds)
+
+    @cached_property
+    def known_anonymous(self) -> KnownAnonymous:
+        from devdevdev.auth.callers import KnownAnonymous
+
+        return KnownAnonymous(self.anonymous)
+
+    @cached_property
     def rate_limiter(self) -> RateLimiter:
-        return RateLimiter(self.settings.rate_limit_per_minute, self.settings.ip_rate_limit_per_minute)
+        s = self.settings
+        return RateLimiter(s.rate_limit_per_minute, s.ip_rate_limit_per_minute, s.rate_limit_block)
 
     @cached_property
     def crawler_auth_failures(self) -> FailureLimiter:

@@ -45,6 +45,9 @@ class Settings(BaseModel):
     refresh_token_ttl_seconds: int = Field(604800, gt=0)
     # How long after a rotation the token rotated from still answers the same successor (docs/decisions.md).
     refresh_token_reuse_interval_seconds: int = Field(30, ge=0, le=60)
+    # How long a warm instance trusts that a token's member is still live before reading its login again (0: every
+    # request reads it). An exited member's access token is refused within this (docs/decisions.md).
+    member_recheck_seconds: int = Field(60, ge=0)
     test_tokens_enabled: bool = False
 
     cors_allowed_origins: tuple[str, ...] = ()
@@ -54,6 +57,7 @@ class Settings(BaseModel):
 
     rate_limit_per_minute: int = Field(120, gt=0)  # per client: source IP + anonymous id (the _ga cookie)
     rate_limit_per_ip_per_minute: int | None = Field(None, gt=0)  # all clients of one IP; default 10 × the above
+    rate_limit_block: int = Field(10, gt=0)  # hits one table write reserves for an instance (≤ a tenth of a limit)
     crawler_auth_failures_per_minute: int = Field(10, gt=0)  # per service name and per source IP
     hsts_max_age_seconds: int = Field(0, ge=0)  # 0: no Strict-Transport-Security header
     trusted_proxies: tuple[str, ...] = ()  # the local gateway: peers whose X-Forwarded-For it believes
@@ -178,6 +182,8 @@ class Settings(BaseModel):
             "COOKIE_SAME_SITE": "cookie_same_site",
             "RATE_LIMIT_PER_MINUTE": "rate_limit_per_minute",
             "RATE_LIMIT_PER_IP_PER_MINUTE": "rate_limit_per_ip_per_minute",
+            "RATE_LIMIT_BLOCK": "rate_limit_block",
+            "MEMBER_RECHECK_SECONDS": "member_recheck_seconds",
             "CRAWLER_AUTH_FAILURES_PER_MINUTE": "crawler_auth_failures_per_minute",
             "HSTS_MAX_AGE_SECONDS": "hsts_max_age_seconds",
             "OAUTH_CLIENT_ID": "oauth_client_id",

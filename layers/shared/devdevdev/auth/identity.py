@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 ANONYMOUS_HEADER = "anonymous-member-id"
 ANONYMOUS_ID_MAX_LENGTH = 30
+# Requests that write nothing a member owns: they may trust a login read up to MEMBER_RECHECK_SECONDS ago.
+READ_ONLY_METHODS = ("GET", "HEAD")
 
 
 def bearer_token(request: HttpRequest) -> str | None:
@@ -47,19 +49,28 @@ class Caller:
 
     @cached_property
     def member_id(self) -> int:
-        """The id of the token's live member; an exited or unknown member → 404 ``회원을 찾을 수 없습니다.``."""
+        """The id of the token's live member; an exited or unknown member → 404 ``회원을 찾을 수 없습니다.``.
+
+        A warm instance reads the login at most once per ``MEMBER_RECHECK_SECONDS`` for a read, and on every
+        request that may write (see :class:`devdevdev.auth.callers.LiveLogins`)."""
         claims = self.require_claims()
-        member_id = self._runtime.members.member_id_for_login(claims.social_type, claims.email)
+        writes = self._request.method not in READ_ONLY_METHODS
+        member_id = self._runtime.live_logins.member_id(claims, fresh=writes)
         if member_id is None:
             raise Errors.MEMBER_NOT_FOUND.error()
         return member_id
 
     @cached_property
     def member(self) -> Member:
-        """The token's live member, with its profile."""
-        found = self._runtime.members.get(self.member_id)
+        """The token's live member, with its profile: one read of the member item, which also says whether the
+        member is still live (an access token names its member, so the login is not read first)."""
+        claims = self.require_claims()
+        member_id = claims.member_id if claims.member_id is not None else self.member_id
+        found = self._runtime.members.get(member_id)
         if found is None:
+            self._runtime.live_logins.forget(claims.social_type, claims.email)
             raise Errors.MEMBER_NOT_FOUND.error()
+        self._runtime.live_logins.confirm(claims, found.id)
         return found
 
     def require_claims(self, guest_error: ErrorSpec = Errors.ANONYMOUS_NOT_ALLOWED) -> TokenClaims:
@@ -86,7 +97,7 @@ class Caller:
         header_id = self.anonymous_header
         if not header_id or len(header_id) > ANONYMOUS_ID_MAX_LENGTH:
             raise Errors.ANONYMOUS_MEMBER_ID_INVALID.error()
-        return self._runtime.anonymous.find_or_create(header_id, self._runtime.clock.now())
+        return self._runtime.known_anonymous.find_or_create(header_id, self._runtime.clock.now)
 
     def actor(self) -> Actor:
         """The member; without a token the anonymous member of the header (required: 400 without it)."""

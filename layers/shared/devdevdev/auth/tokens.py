@@ -1,5 +1,9 @@
 """JWTs as upstream issues them: HS256, claims ``email``, ``socialType``, ``role``, ``iat``, ``exp``; plus a type.
 
+An access token also names its member (``memberId``), so a request learns who it is for without reading the login
+(:mod:`devdevdev.auth.callers` says how long a warm instance trusts that the member is still live). Access tokens
+issued before the claim existed are still valid: their member is found by their login.
+
 Every token also says what it is: ``tokenType`` is ``access`` or ``refresh``, and a token is only accepted in its
 own role (a refresh token as a bearer, or an access token as the refresh cookie, is a 401
 ``지원하지 않는 JWT 입니다.``). Tokens issued before the type existed are told apart as they were issued: a refresh
@@ -30,6 +34,7 @@ ROLE_ADMIN = "ROLE_ADMIN"
 SOCIAL_KAKAO = "KAKAO"
 
 TYPE_CLAIM = "tokenType"
+MEMBER_CLAIM = "memberId"
 ACCESS = "access"
 REFRESH = "refresh"
 _SUCCESSOR_CONTEXT = b"devdevdev refresh successor\x00"
@@ -42,6 +47,7 @@ class TokenClaims:
     email: str
     social_type: str
     role: str
+    member_id: int | None = None  # an access token's ``memberId`` (None: a refresh token, or one issued before it)
 
     @property
     def is_admin(self) -> bool:
@@ -93,9 +99,12 @@ class TokenService:
         return TokenPair(self.access(claims), self._encode(refresh), jti)
 
     def access(self, claims: TokenClaims) -> str:
-        """A new access token."""
+        """A new access token (naming ``claims.member_id`` when given)."""
         now = self._clock.epoch_seconds()
-        return self._encode(dict(_body(claims, ACCESS, now), exp=now + self._access_ttl))
+        payload = dict(_body(claims, ACCESS, now), exp=now + self._access_ttl)
+        if claims.member_id is not None:
+            payload[MEMBER_CLAIM] = claims.member_id
+        return self._encode(payload)
 
     def successor(self, predecessor: RefreshToken, claims: TokenClaims, rotated_at: int) -> str:
         """The refresh token that ``predecessor`` rotates into at ``rotated_at`` (epoch seconds): the same inputs
@@ -112,7 +121,14 @@ class TokenService:
     def verify(self, token: str) -> TokenClaims:
         """The claims of a valid access token (a bearer); otherwise the contract's 401 (bad signature, expired,
         unsupported: another algorithm, missing claims, or a refresh token)."""
-        return self._claims(self._decode(token, ACCESS))
+        payload = self._decode(token, ACCESS)
+        claims = self._claims(payload)
+        if MEMBER_CLAIM not in payload:
+            return claims
+        member_id = payload[MEMBER_CLAIM]
+        if isinstance(member_id, bool) or not isinstance(member_id, int) or member_id <= 0:
+            raise Errors.JWT_UNSUPPORTED.error()
+        return TokenClaims(claims.email, claims.social_type, claims.role, member_id)
 
     def verify_refresh(self, token: str) -> RefreshToken:
         """A valid refresh token; otherwise the contract's 401 as :meth:`verify` (an access token is unsupported)."""

@@ -49,7 +49,7 @@ def test_tokens(runtime: Runtime, email: str) -> TokenPair:
     member = runtime.members.find_by_login(SOCIAL_KAKAO, email)
     if member is None:
         raise Errors.MEMBER_NOT_FOUND.error()
-    return issue_for_member(runtime, member.id, TokenClaims(member.email, member.social_type, member.role))
+    return issue_for_member(runtime, member.id, TokenClaims(member.email, member.social_type, member.role, member.id))
 
 
 def refresh(runtime: Runtime, jar: CookieJar, has_cookies: bool, cookies: dict[str, str]) -> Refreshed:
@@ -72,7 +72,7 @@ def refresh(runtime: Runtime, jar: CookieJar, has_cookies: bool, cookies: dict[s
     successor = _successor(runtime, member, presented, token_hash(token))
     if successor is None:
         raise ApiError(Errors.INVALID_REFRESH_TOKEN, cookies=clear)
-    claims = TokenClaims(member.email, member.social_type, member.role)
+    claims = TokenClaims(member.email, member.social_type, member.role, member.id)
     pair = TokenPair(runtime.tokens.access(claims), successor)
     return Refreshed(pair, jar.tokens(pair.access_token, pair.refresh_token))
 

@@ -59,7 +59,9 @@ def complete(
                 provider_user_id=profile.provider_user_id,
                 now=runtime.clock.now(),
             )
-        pair = issue_for_member(runtime, member.id, TokenClaims(member.email, member.social_type, member.role))
+        pair = issue_for_member(
+            runtime, member.id, TokenClaims(member.email, member.social_type, member.role, member.id)
+        )
     except OAuthFailure as failure:
         logger.warning("social login failed", extra={"reason": str(failure)})
         raise login_failed(jar) from None

@@ -96,6 +96,7 @@ def exit_member(runtime: Runtime, member: Member) -> None:
         raise Errors.EXIT_SURVEY_INCOMPLETE.error()
     if not runtime.members.exit(member, runtime.clock.now()):
         raise Errors.MEMBER_NOT_FOUND.error()
+    runtime.live_logins.forget(member.social_type, member.email)  # this instance refuses the member's tokens at once
 
 
 def random_nickname(runtime: Runtime) -> str:
