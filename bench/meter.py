@@ -44,6 +44,7 @@ class Meter:
         self.by_operation: Counter[str] = Counter()
         self.read_units: Counter[str] = Counter()  # by "table" or index name
         self.write_units: Counter[str] = Counter()
+        self.refused: Counter[str] = Counter()  # requests that raised (counted in by_operation too)
         self._original: Any = None
 
     @property
@@ -62,12 +63,14 @@ class Meter:
         self.by_operation.clear()
         self.read_units.clear()
         self.write_units.clear()
+        self.refused.clear()
 
     def snapshot(self) -> dict[str, Any]:
         """The counts so far, as plain data (for a benchmark's JSON result)."""
         return {
             "calls": self.calls,
             "by_operation": dict(self.by_operation),
+            "refused": dict(self.refused),
             "rcu": self.rcu,
             "wcu": self.wcu,
             "read_units": {k: round(v, 3) for k, v in self.read_units.items()},
@@ -87,6 +90,14 @@ class Meter:
             for name, part in parts.items():
                 units[name] += float(part.get("CapacityUnits") or 0)
 
+    def _refused(self, operation: str) -> None:
+        """A request DynamoDB refused (a condition, a cancelled transaction): no ConsumedCapacity comes back, but a
+        refused write is billed as at least one write unit per item it names, which is what is counted here."""
+        self.by_operation[operation] += 1
+        self.refused[operation] += 1
+        if operation in ("PutItem", "UpdateItem", "DeleteItem"):
+            self.write_units["table"] += 1
+
     def __enter__(self) -> Meter:
         from pynamodb.connection.base import Connection
 
@@ -98,7 +109,11 @@ class Meter:
         def metered(connection: Any, operation: str, operation_kwargs: dict) -> dict:
             if operation in _METERED:
                 operation_kwargs = dict(operation_kwargs, ReturnConsumedCapacity="INDEXES")
-            response = original(connection, operation, operation_kwargs)
+            try:
+                response = original(connection, operation, operation_kwargs)
+            except Exception:
+                meter._refused(operation)
+                raise
             meter._record(operation, response or {})
             return response
 

@@ -31,3 +31,17 @@ def test_stops_counting_when_it_ends(runtime):
         CounterItem("METER#4", "C").save()
     CounterItem("METER#4", "D").save()
     assert meter.calls == 1
+
+
+def test_a_refused_conditional_write_counts_as_a_call_and_a_write_unit(runtime):
+    from pynamodb.exceptions import PutError
+
+    CounterItem("METER#5", "E").save()
+    with Meter() as meter:
+        try:
+            CounterItem("METER#5", "E").save(condition=CounterItem.pk.does_not_exist())
+        except PutError:
+            pass
+        else:
+            raise AssertionError("the conditional put was not refused")
+    assert (dict(meter.by_operation), dict(meter.refused), meter.wcu) == ({"PutItem": 1}, {"PutItem": 1}, 1.0)
