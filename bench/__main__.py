@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import sys
 
-from bench import notifications, similar_picks
+from bench import cold_start, notifications, similar_picks
 
-BENCHMARKS = {"notifications": notifications.main, "similar_picks": similar_picks.main}
+BENCHMARKS = {
+    "notifications": notifications.main,
+    "similar_picks": similar_picks.main,
+    "cold_start": cold_start.main,
+}
 
 
 def main(argv: list[str]) -> int:
