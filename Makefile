@@ -65,7 +65,7 @@ backfill-embeddings: setup
 	@$(PY) scripts/backfill_embeddings.py $(if $(DRY_RUN),--dry-run)
 
 ## Benchmarks on the embedded local stack (bench/README.md), results in .local/bench/ (git status stays clean):
-## make bench [BENCH=notifications|similar_picks|cost] [SAVE=1 (to bench/results/, tracked)]
+## make bench [BENCH=notifications|similar_picks|search|cost|request_tax|cold_start] [SAVE=1 (to bench/results/, tracked)]
 bench: setup
 	SAVE=$(SAVE) $(PY) -m bench $(BENCH)
 

@@ -13,6 +13,7 @@ BENCHMARKS = [
     "search",
     "cost",
     "request_tax",
+    "cold_start",
 ]
 
 

@@ -10,7 +10,7 @@ from devdevdev.api.app import create_resolver, handle, ok, ok_list, scope
 from devdevdev.api.errors import Errors
 from devdevdev.api.request import cursor_id, page_size, parse_decimal
 from devdevdev.search.port import ArticleSort
-from devdevdev.services import articles, companies, service_auth
+from devdevdev.services import articles
 from devdevdev.store.articles import elastic_id_of
 
 app = create_resolver()
@@ -26,6 +26,8 @@ def _member_id_or_none() -> int | None:
 @app.post("/articles")
 def ingest_articles() -> Response:
     """Not in the contract: the crawler's batch upsert (upstream's crawler wrote to the database directly)."""
+    from devdevdev.services import service_auth
+
     current = scope(app)
     request = current.request
     service_auth.authenticate_request(current.runtime, request)
@@ -94,6 +96,8 @@ def auto_complete() -> Response:
 
 @app.get("/subscriptions/companies")
 def list_companies() -> Response:
+    from devdevdev.services import companies
+
     current = scope(app)
     request = current.request
     size = page_size(request.query.get("size"), default=COMPANIES_PAGE_SIZE)
@@ -103,6 +107,8 @@ def list_companies() -> Response:
 
 @app.get("/subscriptions/companies/<companyId>")
 def company_detail(companyId: str) -> Response:  # noqa: N803
+    from devdevdev.services import companies
+
     current = scope(app)
     company_id = current.request.path_int("companyId")
     return ok(companies.company_detail(current.runtime, _member_id_or_none(), company_id))
@@ -110,6 +116,8 @@ def company_detail(companyId: str) -> Response:  # noqa: N803
 
 @app.post("/subscriptions")
 def subscribe() -> Response:
+    from devdevdev.services import companies
+
     current = scope(app)
     member_id = current.caller.require_member_id()
     return ok(companies.subscribe(current.runtime, member_id, current.request.json_body()))
@@ -117,6 +125,8 @@ def subscribe() -> Response:
 
 @app.delete("/subscriptions")
 def unsubscribe() -> Response:
+    from devdevdev.services import companies
+
     current = scope(app)
     member_id = current.caller.require_member_id()
     companies.unsubscribe(current.runtime, member_id, current.request.json_body())

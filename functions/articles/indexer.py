@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from devdevdev.api.app import logger
+from devdevdev.logs import logger
 from devdevdev.runtime import get_runtime
 from devdevdev.search.indexer import apply_stream_records
 

@@ -8,7 +8,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from devdevdev.api.app import create_resolver, handle, ok, ok_list, scope
 from devdevdev.api.request import cursor_id, page_size, parse_int
-from devdevdev.services import blames, comments
+from devdevdev.services import comments
 from devdevdev.services.comments import PICK, TECH, Kind
 from devdevdev.store.comments import CommentSort
 
@@ -192,6 +192,8 @@ def delete_tech_comment(techArticleId: str, techCommentId: str) -> Response:  # 
 
 @app.get("/blames")
 def blame_types() -> Response:
+    from devdevdev.services import blames
+
     current = scope(app)
     current.caller.member_id  # an exited member is refused (404) like everywhere  # noqa: B018
     return ok_list(blames.blame_types(current.runtime))
@@ -199,6 +201,8 @@ def blame_types() -> Response:
 
 @app.post("/blames/<blamePathType>")
 def blame(blamePathType: str) -> Response:  # noqa: N803
+    from devdevdev.services import blames
+
     current = scope(app)
     member_id = current.caller.member_id
     body = current.request.json_body()

@@ -8,8 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from devdevdev.api.app import create_resolver, handle, ok, scope
 from devdevdev.api.cookies import CookieJar
 from devdevdev.api.request import cursor_id, page_size
-from devdevdev.services import articles, comments, companies, mypage, picks
-from devdevdev.store.articles import BookmarkSort
+from devdevdev.services import mypage
 
 app = create_resolver()
 MY_PICKS_PAGE_SIZE = 10
@@ -20,6 +19,8 @@ MY_COMMENTS_PAGE_SIZE = 6
 
 @app.get("/mypage/picks")
 def my_picks() -> Response:
+    from devdevdev.services import picks
+
     current = scope(app)
     request = current.request
     size = page_size(request.query.get("size"), default=MY_PICKS_PAGE_SIZE)
@@ -30,6 +31,8 @@ def my_picks() -> Response:
 
 @app.get("/mypage/comments")
 def my_comments() -> Response:
+    from devdevdev.services import comments
+
     current = scope(app)
     request = current.request
     comment_filter = request.query_enum("commentFilter", comments.CommentFilter, default=comments.CommentFilter.ALL)
@@ -52,6 +55,9 @@ def my_comments() -> Response:
 
 @app.get("/mypage/bookmarks")
 def my_bookmarks() -> Response:
+    from devdevdev.services import articles
+    from devdevdev.store.articles import BookmarkSort
+
     current = scope(app)
     request = current.request
     sort = request.query_enum("bookmarkSort", BookmarkSort, default=BookmarkSort.BOOKMARKED)
@@ -62,6 +68,8 @@ def my_bookmarks() -> Response:
 
 @app.get("/mypage/subscriptions/companies")
 def my_companies() -> Response:
+    from devdevdev.services import companies
+
     current = scope(app)
     request = current.request
     size = page_size(request.query.get("size"), default=MY_COMPANIES_PAGE_SIZE)

@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler import Response
 from devdevdev.api.app import create_resolver, handle, ok, scope
 from devdevdev.api.errors import Errors
 from devdevdev.api.request import cursor_id, page_size
-from devdevdev.services import notifications, service_auth
+from devdevdev.services import notifications
 
 app = create_resolver()
 EVENT_STREAM = "text/event-stream;charset=UTF-8"
@@ -39,6 +39,8 @@ def stream() -> Response:
 @app.post("/notifications/<channel>")
 def publish(channel: str) -> Response:
     """The crawler announces new articles of a company; the fan-out is queued and this answers at once."""
+    from devdevdev.services import service_auth
+
     current = scope(app)
     if channel not in notifications.TYPES:
         raise Errors.INVALID_INPUT.error()

@@ -12,16 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger
-from devdevdev.api.app import JSON
-from devdevdev.api.envelope import failure, to_json
+from devdevdev.api.envelope import JSON, failure, to_json
 from devdevdev.api.errors import ApiError, Errors
 from devdevdev.api.inputs import check_text
+from devdevdev.logs import logger
 from devdevdev.runtime import get_runtime
 from devdevdev.services import notifications
 from devdevdev.settings import LOCAL_STAGES
-
-logger = Logger(service="devdevdev")
 
 
 def _result(status: int, body: dict[str, Any] | None = None) -> dict[str, Any]:

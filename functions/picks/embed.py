@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from devdevdev.api.app import logger
+from devdevdev.logs import logger
 from devdevdev.runtime import get_runtime
 from devdevdev.services import similar_picks
 

@@ -7,9 +7,8 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from devdevdev.api.app import create_resolver, handle, ok, ok_list, scope
 from devdevdev.api.errors import Errors
-from devdevdev.api.multipart import parse_multipart
 from devdevdev.api.request import cursor_id, page_size
-from devdevdev.services import pick_images, picks, similar_picks
+from devdevdev.services import picks
 from devdevdev.store.picks import PickSort
 
 app = create_resolver()
@@ -47,6 +46,9 @@ def vote() -> Response:
 
 @app.post("/picks/image")
 def upload_images() -> Response:
+    from devdevdev.api.multipart import parse_multipart
+    from devdevdev.services import pick_images
+
     current = scope(app)
     member_id = _member_id()
     request = current.request
@@ -61,6 +63,8 @@ def upload_images() -> Response:
 
 @app.post("/picks/image/upload-url")
 def presign_image_upload() -> Response:
+    from devdevdev.services import pick_images
+
     current = scope(app)
     member_id = _member_id()
     return ok(pick_images.presign(current.runtime, member_id, current.request.json_body()))
@@ -68,6 +72,8 @@ def presign_image_upload() -> Response:
 
 @app.delete("/picks/image/<pickOptionImageId>")
 def delete_image(pickOptionImageId: str) -> Response:  # noqa: N803 (the contract's parameter name)
+    from devdevdev.services import pick_images
+
     current = scope(app)
     member_id = _member_id()
     pick_images.delete_image(current.runtime, member_id, current.request.path_int("pickOptionImageId"))
@@ -113,6 +119,8 @@ def moderate_pick(pickId: str) -> Response:  # noqa: N803
 @app.get("/picks/<pickId>/similarties")
 def similar(pickId: str) -> Response:  # noqa: N803
     """나도 고민 했는데 픽픽픽: members and guests alike."""
+    from devdevdev.services import similar_picks
+
     current = scope(app)
     return ok_list(similar_picks.similar_picks(current.runtime, current.request.path_int("pickId")))
 

@@ -10,7 +10,6 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -31,6 +30,8 @@ QUEUE_ERRORS = (BotoCoreError, ClientError, QueueNotConfigured, QueueRefused)
 
 class JobQueue:
     def __init__(self, queue_url: str | None, region: str, endpoint: str | None = None) -> None:
+        import boto3  # on first use: botocore is loaded anyway (the table's client), boto3's sessions are not
+
         self.queue_url = queue_url
         self._client = boto3.client(
             "sqs",

@@ -1,4 +1,8 @@
-"""The objects a function group works with, built once per cold start from the settings."""
+"""The objects a function group works with, built once per cold start from the settings.
+
+Each repository, service and client is built (and its module imported) on first use: a function's cold start loads
+only what its routes touch (docs/decisions.md, "Cold starts").
+"""
 
 from __future__ import annotations
 
@@ -6,34 +10,33 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from devdevdev.auth.tokens import TokenService
 from devdevdev.clock import Clock
-from devdevdev.jobs import JobQueue
-from devdevdev.search.keywords import KeywordStore
-from devdevdev.search.port import SearchEngine
 from devdevdev.settings import Settings, get_settings
-from devdevdev.storage.images import ImageStorage
-from devdevdev.store.articles import ArticleRepository
-from devdevdev.store.blames import BlameRepository
-from devdevdev.store.comments import CommentRepository
-from devdevdev.store.companies import CompanyRepository, SubscriptionRepository
-from devdevdev.store.dictionary import NicknameDictionary
-from devdevdev.store.embeddings import PickEmbeddingRepository
-from devdevdev.store.ids import IdAllocator
-from devdevdev.store.members import AnonymousMemberRepository, MemberRepository
-from devdevdev.store.models import bind
-from devdevdev.store.notifications import NotificationRepository
-from devdevdev.store.pick_images import PickImageRepository
-from devdevdev.store.picks import PickRepository
-from devdevdev.store.ratelimit import FailureLimiter, RateLimiter
-from devdevdev.store.services import ServiceRepository
-from devdevdev.store.surveys import SurveyRepository
 
 if TYPE_CHECKING:
     from devdevdev.auth.callers import KnownAnonymous, LiveLogins
+    from devdevdev.auth.tokens import TokenService
     from devdevdev.embeddings import EmbeddingProvider
     from devdevdev.embeddings.similarity import CandidateCache
+    from devdevdev.jobs import JobQueue
+    from devdevdev.search.keywords import KeywordStore
+    from devdevdev.search.port import SearchEngine
     from devdevdev.services.live import LivePusher
+    from devdevdev.storage.images import ImageStorage
+    from devdevdev.store.articles import ArticleRepository
+    from devdevdev.store.blames import BlameRepository
+    from devdevdev.store.comments import CommentRepository
+    from devdevdev.store.companies import CompanyRepository, SubscriptionRepository
+    from devdevdev.store.dictionary import NicknameDictionary
+    from devdevdev.store.embeddings import PickEmbeddingRepository
+    from devdevdev.store.ids import IdAllocator
+    from devdevdev.store.members import AnonymousMemberRepository, MemberRepository
+    from devdevdev.store.notifications import NotificationRepository
+    from devdevdev.store.pick_images import PickImageRepository
+    from devdevdev.store.picks import PickRepository
+    from devdevdev.store.ratelimit import FailureLimiter, RateLimiter
+    from devdevdev.store.services import ServiceRepository
+    from devdevdev.store.surveys import SurveyRepository
 
 
 @dataclass
@@ -44,22 +47,32 @@ class Runtime:
     clock: Clock
 
     def __post_init__(self) -> None:
+        from devdevdev.store.models import bind
+
         bind(self.settings.table_name, self.settings.dynamodb_endpoint, self.settings.region)
 
     @cached_property
     def ids(self) -> IdAllocator:
+        from devdevdev.store.ids import IdAllocator
+
         return IdAllocator()
 
     @cached_property
     def members(self) -> MemberRepository:
+        from devdevdev.store.members import MemberRepository
+
         return MemberRepository(self.ids)
 
     @cached_property
     def anonymous(self) -> AnonymousMemberRepository:
+        from devdevdev.store.members import AnonymousMemberRepository
+
         return AnonymousMemberRepository(self.ids)
 
     @cached_property
     def tokens(self) -> TokenService:
+        from devdevdev.auth.tokens import TokenService
+
         s = self.settings
         return TokenService(s.jwt_key, s.access_token_ttl_seconds, s.refresh_token_ttl_seconds, self.clock)
 
@@ -77,15 +90,21 @@ class Runtime:
 
     @cached_property
     def rate_limiter(self) -> RateLimiter:
+        from devdevdev.store.ratelimit import RateLimiter
+
         s = self.settings
         return RateLimiter(s.rate_limit_per_minute, s.ip_rate_limit_per_minute, s.rate_limit_block)
 
     @cached_property
     def crawler_auth_failures(self) -> FailureLimiter:
+        from devdevdev.store.ratelimit import FailureLimiter
+
         return FailureLimiter(self.settings.crawler_auth_failures_per_minute)
 
     @cached_property
     def services(self) -> ServiceRepository:
+        from devdevdev.store.services import ServiceRepository
+
         arn = self.settings.crawler_keys_arn
         if not arn:
             return ServiceRepository()
@@ -96,22 +115,32 @@ class Runtime:
 
     @cached_property
     def dictionary(self) -> NicknameDictionary:
+        from devdevdev.store.dictionary import NicknameDictionary
+
         return NicknameDictionary()
 
     @cached_property
     def companies(self) -> CompanyRepository:
+        from devdevdev.store.companies import CompanyRepository
+
         return CompanyRepository()
 
     @cached_property
     def subscriptions(self) -> SubscriptionRepository:
+        from devdevdev.store.companies import SubscriptionRepository
+
         return SubscriptionRepository()
 
     @cached_property
     def articles(self) -> ArticleRepository:
+        from devdevdev.store.articles import ArticleRepository
+
         return ArticleRepository()
 
     @cached_property
     def keywords(self) -> KeywordStore:
+        from devdevdev.search.keywords import KeywordStore
+
         return KeywordStore(self.clock)
 
     @cached_property
@@ -123,14 +152,20 @@ class Runtime:
 
     @cached_property
     def surveys(self) -> SurveyRepository:
+        from devdevdev.store.surveys import SurveyRepository
+
         return SurveyRepository()
 
     @cached_property
     def picks(self) -> PickRepository:
+        from devdevdev.store.picks import PickRepository
+
         return PickRepository()
 
     @cached_property
     def embeddings(self) -> PickEmbeddingRepository:
+        from devdevdev.store.embeddings import PickEmbeddingRepository
+
         return PickEmbeddingRepository()
 
     @cached_property
@@ -150,22 +185,32 @@ class Runtime:
 
     @cached_property
     def comments(self) -> CommentRepository:
+        from devdevdev.store.comments import CommentRepository
+
         return CommentRepository()
 
     @cached_property
     def blames(self) -> BlameRepository:
+        from devdevdev.store.blames import BlameRepository
+
         return BlameRepository()
 
     @cached_property
     def pick_images(self) -> PickImageRepository:
+        from devdevdev.store.pick_images import PickImageRepository
+
         return PickImageRepository()
 
     @cached_property
     def notifications(self) -> NotificationRepository:
+        from devdevdev.store.notifications import NotificationRepository
+
         return NotificationRepository()
 
     @cached_property
     def jobs(self) -> JobQueue:
+        from devdevdev.jobs import JobQueue
+
         s = self.settings
         return JobQueue(s.notification_queue_url, s.region, s.sqs_endpoint)
 
@@ -177,6 +222,8 @@ class Runtime:
 
     @cached_property
     def images(self) -> ImageStorage:
+        from devdevdev.storage.images import ImageStorage
+
         s = self.settings
         return ImageStorage(s.images_bucket, s.region, s.s3_endpoint, s.images_public_url, key_prefix=s.stage)
 
@@ -197,4 +244,6 @@ def use_runtime(runtime: Runtime | None) -> None:
     global _current
     _current = runtime
     if runtime is not None:
+        from devdevdev.store.models import bind
+
         bind(runtime.settings.table_name, runtime.settings.dynamodb_endpoint, runtime.settings.region)

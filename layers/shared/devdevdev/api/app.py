@@ -17,23 +17,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.shared.cookies import Cookie
 from pynamodb.exceptions import PynamoDBException
 
 from devdevdev.api import security
-from devdevdev.api.envelope import failure, success, success_list, to_json
+from devdevdev.api.envelope import JSON, failure, success, success_list, to_json
 from devdevdev.api.errors import ApiError, Errors, too_many_requests
 from devdevdev.api.request import HttpRequest
 from devdevdev.auth.identity import Caller, bearer_token
+from devdevdev.logs import logger
 from devdevdev.runtime import Runtime, get_runtime
 from devdevdev.settings import Settings
 from devdevdev.store.errors import THROTTLED
 from devdevdev.store.ratelimit import seconds_to_window_end
 
-logger = Logger(service="devdevdev", json_default=str)
-JSON = "application/json;charset=UTF-8"
 # On every answer (with Cache-Control: no-store and, on the AWS stages, Strict-Transport-Security).
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",  # a JSON body is never sniffed into HTML or script

@@ -9,6 +9,8 @@ from typing import Any
 
 from devdevdev.api.inputs import safe_text
 
+JSON = "application/json;charset=UTF-8"  # the content type of every JSON answer
+
 
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from devdevdev.api.errors import Errors, ErrorSpec
 from devdevdev.api.request import HttpRequest
-from devdevdev.auth.tokens import TokenClaims
 from devdevdev.store.members import Actor, AnonymousMember, Member
 
 if TYPE_CHECKING:
+    from devdevdev.auth.tokens import TokenClaims
     from devdevdev.runtime import Runtime
 
 ANONYMOUS_HEADER = "anonymous-member-id"

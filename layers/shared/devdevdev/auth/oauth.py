@@ -13,7 +13,6 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-import jwt
 import urllib3
 
 from devdevdev.clock import Clock
@@ -43,11 +42,15 @@ class StateSigner:
         self._clock = clock
 
     def issue(self) -> str:
+        import jwt  # on first use (the login routes only)
+
         now = self._clock.now()
         claims = {"aud": STATE_AUDIENCE, "nonce": secrets.token_urlsafe(12), "exp": int((now + STATE_TTL).timestamp())}
         return jwt.encode(claims, self._key, "HS256")
 
     def verify(self, state: str | None) -> None:
+        import jwt  # on first use (the login routes only)
+
         if not state:
             raise OAuthFailure("missing state")
         try:

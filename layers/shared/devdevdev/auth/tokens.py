@@ -23,8 +23,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
-
 from devdevdev.api.errors import Errors
 from devdevdev.clock import Clock
 
@@ -89,6 +87,8 @@ class TokenService:
         self._clock = clock
 
     def _encode(self, payload: dict[str, Any]) -> str:
+        import jwt  # on first use: a cold start without a token does not load it
+
         return jwt.encode(payload, self._key, ALGORITHM, headers={"typ": None})
 
     def issue(self, claims: TokenClaims) -> TokenPair:
@@ -141,6 +141,8 @@ class TokenService:
 
     def _decode(self, token: str, kind: str) -> dict[str, Any]:
         """The payload of a token signed with our key and algorithm, of type ``kind``, not expired."""
+        import jwt  # on first use: a cold start without a token does not load it
+
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:

@@ -18,7 +18,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-import boto3
 from aws_lambda_powertools import Logger
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
@@ -61,6 +60,8 @@ class LivePusher:
 
     def _client(self, endpoint: str) -> Any:
         if endpoint not in self._clients:
+            import boto3  # on first use (a connected member)
+
             self._clients[endpoint] = boto3.client(
                 "apigatewaymanagementapi",
                 endpoint_url=endpoint,

@@ -14,7 +14,6 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-import boto3
 import filetype
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
@@ -87,6 +86,8 @@ class ImageStorage:
             connect_timeout=3,
             read_timeout=10,
         )
+        import boto3  # on first use: botocore is loaded anyway (the table's client), boto3's sessions are not
+
         return boto3.client("s3", region_name=self._region, endpoint_url=self._endpoint, config=config)
 
     def new_key(self, file_name: str) -> str:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pynamodb.exceptions import DoesNotExist, PutError
 
 from devdevdev.store import keys
@@ -34,13 +33,56 @@ def api_key_hash(api_key: str) -> str:
     return hashlib.sha256(api_key.encode("utf-8")).hexdigest()
 
 
-class SecretService(BaseModel):
-    """One entry of the crawler keys secret."""
+# One entry of the crawler keys secret: its keys (the JSON name, or the Python one), and the shortest key or secret.
+_SECRET_FIELDS = {"apiKey": "api_key", "signingSecret": "signing_secret", "requireSignature": "require_signature"}
+SECRET_MIN_LENGTH = 16
+_TRUE, _FALSE = frozenset(("1", "on", "t", "true", "y", "yes")), frozenset(("0", "off", "f", "false", "n", "no"))
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-    api_key: str = Field(alias="apiKey", min_length=16)
-    signing_secret: str | None = Field(None, alias="signingSecret", min_length=16)
-    require_signature: bool = Field(False, alias="requireSignature")
+
+def _secret_entry(entry: Any) -> tuple[dict[str, Any], list[str]]:
+    """An entry's values by field, and the names (as written) of what is missing, unknown or malformed."""
+    if not isinstance(entry, Mapping):
+        return {}, [""]
+    by_python = {python: json_name for json_name, python in _SECRET_FIELDS.items()}
+    values: dict[str, Any] = {}
+    unknown: list[str] = []
+    for name, value in entry.items():
+        field = _SECRET_FIELDS.get(name) or (name if name in by_python else None)
+        if field is None:
+            unknown.append(str(name))
+        else:
+            values[field] = (name, value)
+    bad: list[str] = []
+    parsed: dict[str, Any] = {"signing_secret": None, "require_signature": False}
+    for field, json_name in by_python.items():
+        if field not in values:
+            if field == "api_key":
+                bad.append(json_name)
+            continue
+        name, value = values[field]
+        if field == "require_signature":
+            flag = _flag(value)
+            if flag is None:
+                bad.append(name)
+            parsed[field] = flag
+        elif value is None and field == "signing_secret":
+            parsed[field] = None
+        elif isinstance(value, str) and len(value) >= SECRET_MIN_LENGTH:
+            parsed[field] = value
+        else:
+            bad.append(name)
+    return parsed, bad + unknown
+
+
+def _flag(value: Any) -> bool | None:
+    """A JSON boolean, or its usual spellings (1/0, "true"/"false", "yes"/"no", "on"/"off"); None otherwise."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    return None
 
 
 class CrawlerKeysError(ValueError):
@@ -53,12 +95,13 @@ def parse_crawler_keys(value: Mapping[str, Any]) -> dict[str, Service]:
         raise CrawlerKeysError("the crawler keys secret must be a JSON object of service names")
     services = {}
     for name, entry in value.items():
-        try:
-            parsed = SecretService.model_validate(entry)
-        except ValidationError as error:
-            fields = ", ".join(".".join(map(str, e["loc"])) or "entry" for e in error.errors())
-            raise CrawlerKeysError(f"crawler keys secret: service {name!r} is malformed ({fields})") from None
-        services[name] = Service(name, api_key_hash(parsed.api_key), parsed.signing_secret, parsed.require_signature)
+        parsed, bad = _secret_entry(entry)
+        if bad:
+            fields = ", ".join(field or "entry" for field in bad)
+            raise CrawlerKeysError(f"crawler keys secret: service {name!r} is malformed ({fields})")
+        services[name] = Service(
+            name, api_key_hash(parsed["api_key"]), parsed["signing_secret"], parsed["require_signature"]
+        )
     return services
 
 
