@@ -23,7 +23,7 @@ from devdevdev.store import keys
 from devdevdev.store.keys import PICK_COMMENTS, TECH_COMMENTS
 from devdevdev.store.members import Actor
 from devdevdev.store.models import ArticleItem, CommentItem, CommentRecommendItem, MemberItem, PickItem
-from devdevdev.store.pages import query_page
+from devdevdev.store.pages import batch_get, fill, query_page
 from devdevdev.store.transactions import ConditionFailed, Contended, commit
 
 S = keys.SCORE_SHIFT
@@ -142,7 +142,7 @@ class CommentRepository:
             if bound is not None:
                 condition = sort_key > bound if ascending else sort_key < bound
         types = sorted(set(option_types))
-        items, has_next = query_page(
+        items, has_next, _ = query_page(
             CommentItem,
             keys.post_comments(kind, post_id),
             index_name=index_name,
@@ -168,32 +168,36 @@ class CommentRepository:
     def best(self, kind: str, post_id: int, size: int) -> list[Comment]:
         """Up to ``size`` top-level comments that are not deleted and have at least one recommend, most recommended
         first (then newest): the MOST_LIKED order from 1 recommend up, deleted ones filtered out."""
-        items = CommentItem.query(
+        hits = CommentItem.query(
             keys.post_comments(kind, post_id),
             range_key_condition=CommentItem.gsi2sk >= S,
             index_name="GSI2",
             scan_index_forward=False,
-            filter_condition=CommentItem.deleted_at.does_not_exist(),
+            filter_condition=CommentItem.deleted_at.does_not_exist(),  # GSI2 projects deletedAt for this filter
             limit=size,
             page_size=size + 5,
         )
+        items, _ = fill(CommentItem, [(hit.pk, hit.sk) for hit in hits])
         return [_comment(i) for i in items]
 
     def replies(self, kind: str, origins: Iterable[Comment]) -> dict[int, list[Comment]]:
-        """All replies of each top-level comment, oldest first: one Query per comment that has replies, run
-        concurrently (never one read per reply)."""
+        """All replies of each top-level comment, oldest first: one Query of GSI4's keys per comment that has
+        replies, run concurrently, then the replies in BatchGets of 100 (never one read per reply)."""
         with_replies = [c.id for c in origins if c.reply_total_count > 0]
         found: dict[int, list[Comment]] = {c: [] for c in with_replies}
         if not with_replies:
             return found
 
-        def thread(origin_id: int) -> list[Comment]:
-            items = CommentItem.query(keys.comment_thread(kind, origin_id), index_name="GSI4", scan_index_forward=True)
-            return [_comment(i) for i in items]
+        def thread(origin_id: int) -> list[tuple[str, str]]:
+            hits = CommentItem.query(keys.comment_thread(kind, origin_id), index_name="GSI4", scan_index_forward=True)
+            return [(hit.pk, hit.sk) for hit in hits]
 
         with ThreadPoolExecutor(max_workers=min(THREAD_READERS, len(with_replies))) as pool:
-            for origin_id, replies in zip(with_replies, pool.map(thread, with_replies), strict=True):
-                found[origin_id] = replies
+            threads = dict(zip(with_replies, pool.map(thread, with_replies), strict=True))
+        read = batch_get((CommentItem, pk, sk) for thread_keys in threads.values() for pk, sk in thread_keys)
+        for origin_id, thread_keys in threads.items():
+            items = (read.of(CommentItem, key) for key in thread_keys)
+            found[origin_id] = [_comment(item) for item in items if item is not None]
         return found
 
     def recommended(self, kind: str, post_id: int, comment_ids: Iterable[int], member_id: int) -> set[int]:
@@ -204,7 +208,7 @@ class CommentRepository:
     def member_page(self, member_id: int, kind: str, cursor_id: int | None, size: int) -> tuple[list[Comment], bool]:
         """A member's comments of one kind that are not deleted (replies included), newest first."""
         condition = CommentItem.gsi5sk < cursor_id if cursor_id is not None else None
-        items, has_next = query_page(
+        items, has_next, _ = query_page(
             CommentItem, keys.member_comments(member_id, kind), index_name="GSI5", condition=condition, size=size
         )
         return [_comment(i) for i in items], has_next

@@ -115,6 +115,11 @@ def pick_partition(pick_id: int) -> str:
     return f"PICK#{pick_id}"
 
 
+def id_of(partition: str) -> int:
+    """The id of an item's partition key (``PICK#7``, ``ARTICLE#7``, ``COMPANY#7``: 7)."""
+    return int(partition.rsplit("#", 1)[1])
+
+
 def pick_vote(pick_id: int, voter: str) -> tuple[str, str]:
     """``voter`` is ``M<member id>`` or ``A<anonymous member id>``."""
     return f"PICK#{pick_id}", f"VOTE#{voter}"

@@ -19,20 +19,25 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import Connection
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection, Projection
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from devdevdev.store.schema import INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
+from devdevdev.store.schema import INCLUDE, INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, IndexSpec
+
+
+def _projection(spec: IndexSpec) -> Projection:
+    return IncludeProjection(list(spec.attributes)) if spec.projection == INCLUDE else KeysOnlyProjection()
 
 
 def _index(number: int) -> type[GlobalSecondaryIndex]:
+    """The index as :mod:`devdevdev.store.schema` defines it (its projection included)."""
     spec = INDEXES[number - 1]
 
     class Index(GlobalSecondaryIndex):
         class Meta:
             index_name = spec.name
-            projection = AllProjection()
+            projection = _projection(spec)
 
         pk = UnicodeAttribute(hash_key=True, attr_name=spec.partition_key)
         sk = NumberAttribute(range_key=True, attr_name=spec.sort_key)

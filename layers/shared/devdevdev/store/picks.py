@@ -9,7 +9,7 @@ Votes live in the pick's partition, one item per voter, so "one active vote per 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -32,7 +32,7 @@ from devdevdev.store.models import (
     PickVoteItem,
     TableModel,
 )
-from devdevdev.store.pages import query_page
+from devdevdev.store.pages import Found, Key, Wanted, query_page
 from devdevdev.store.transactions import ConditionFailed, Contended, commit
 
 APPROVAL, READY, REJECT = "APPROVAL", "READY", "REJECT"
@@ -156,6 +156,21 @@ def _option_attribute(draft: OptionDraft) -> PickOptionAttribute:
     )
 
 
+def _votes_of(voter: str | None) -> Callable[[Sequence[Key]], list[Wanted]] | None:
+    """What a page of picks reads with them: the voter's vote on each (by its key, in the pick's partition)."""
+    if voter is None:
+        return None
+    return lambda page_keys: [(PickVoteItem, *keys.pick_vote(keys.id_of(pk), voter)) for pk, _ in page_keys]
+
+
+def _found_votes(found: Found) -> dict[int, Vote]:
+    return {
+        int(item.pick_id): Vote(int(item.vote_id), item.option_type, int(item.option_id))
+        for item in found.values()
+        if isinstance(item, PickVoteItem)
+    }
+
+
 # The GSI partition attributes that make a pick appear in the public lists (present only while APPROVAL).
 LISTED_ATTRIBUTES = (PickItem.gsi1pk, PickItem.gsi2pk, PickItem.gsi3pk, PickItem.gsi4pk)
 
@@ -177,17 +192,28 @@ class PickRepository:
         wanted = [keys.pick(i) for i in set(pick_ids)]
         return {int(i.pick_id): _pick(i) for i in PickItem.batch_get(wanted)} if wanted else {}
 
-    def page(self, sort: PickSort, cursor_id: int | None, size: int) -> tuple[list[Pick], bool]:
-        """One page of APPROVAL picks in ``sort`` order after the pick ``cursor_id``; (picks, has_next).
+    def page(
+        self, sort: PickSort, cursor_id: int | None, size: int, voter: str | None = None
+    ) -> tuple[list[Pick], bool, dict[int, Vote]]:
+        """One page of APPROVAL picks in ``sort`` order after the pick ``cursor_id``; (picks, has_next, the votes
+        of ``voter`` on them).
 
-        One Query of ``size + 1`` items on the sort's index (plus one GetItem of the cursor for score orders)."""
+        One Query of ``size + 1`` keys on the sort's index and one BatchGet of the picks with the voter's votes
+        (plus one GetItem of the cursor for score orders)."""
         condition = None
         if cursor_id is not None:
             bound = self._sort_value(sort, cursor_id)
             if bound is not None:
                 condition = getattr(PickItem, f"{sort.value.lower()}sk") < bound
-        items, has_next = query_page(PickItem, keys.PICKS_LIST, index_name=sort.value, condition=condition, size=size)
-        return [_pick(i) for i in items], has_next
+        page = query_page(
+            PickItem,
+            keys.PICKS_LIST,
+            index_name=sort.value,
+            condition=condition,
+            size=size,
+            join=_votes_of(voter),
+        )
+        return [_pick(i) for i in page.items], page.has_next, _found_votes(page.joined)
 
     def _sort_value(self, sort: PickSort, cursor_id: int) -> int | None:
         """Where a cursor pick sits in ``sort``: its id for LATEST (an unknown id still bounds by id); its current
@@ -201,13 +227,19 @@ class PickRepository:
         value = getattr(item, f"{sort.value.lower()}sk")
         return None if value is None else int(value)
 
-    def member_page(self, member_id: int, cursor_id: int | None, size: int) -> tuple[list[Pick], bool]:
-        """A member's own picks (every status but DELETING), newest first; (picks, has_next)."""
+    def member_page(self, member_id: int, cursor_id: int | None, size: int) -> tuple[list[Pick], bool, dict[int, Vote]]:
+        """A member's own picks (every status but DELETING), newest first; (picks, has_next, the member's votes on
+        them): one Query and one BatchGet."""
         condition = PickItem.gsi5sk < cursor_id if cursor_id is not None else None
-        items, has_next = query_page(
-            PickItem, keys.member_picks(member_id), index_name="GSI5", condition=condition, size=size
+        page = query_page(
+            PickItem,
+            keys.member_picks(member_id),
+            index_name="GSI5",
+            condition=condition,
+            size=size,
+            join=_votes_of(Actor(member_id=member_id).key),
         )
-        return [_pick(i) for i in items], has_next
+        return [_pick(i) for i in page.items], page.has_next, _found_votes(page.joined)
 
     def votes(self, pick_ids: Iterable[int], voter: str) -> dict[int, Vote]:
         """The caller's votes on these picks, in one BatchGet."""
