@@ -21,7 +21,8 @@ from bench.results import results_dir
 from bench.stack import BASE, local_stage
 
 ANONYMOUS = {"Anonymous-Member-Id": "GA1.1.bench.1715872960"}
-# The request filters' items: the rate-limit window, a token's login, an anonymous member by its header id.
+# The request filters' items: the rate-limit window, a token's login (and its member's profile, read with GetItem),
+# an anonymous member by its header id.
 _TAX_PREFIXES = ("RATE#", "LOGIN#", "ANON#")
 
 
@@ -47,7 +48,8 @@ class Metered:
             partition = (key.get("PK") or {}).get("S", "")
             before = tax.meter.wcu
             response = metered(connection, operation, kwargs)
-            if partition.startswith(_TAX_PREFIXES):
+            member = operation == "GetItem" and (key.get("SK") or {}).get("S") == "PROFILE"
+            if partition.startswith(_TAX_PREFIXES) or (member and partition.startswith("MEMBER#")):
                 tax.tax[operation] += 1
                 tax.tax_wcu += tax.meter.wcu - before
             return response

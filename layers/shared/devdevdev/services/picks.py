@@ -111,7 +111,7 @@ def _visible(runtime: Runtime, pick_id: int, not_found: ErrorSpec = Errors.PICK_
 
 def pick_detail(runtime: Runtime, actor: Actor, pick_id: int, zone: ZoneInfo) -> dict[str, Any]:
     """``GET /picks/{pickId}``: +1 view (and its popular score) per call; 404 missing, 400 not APPROVAL."""
-    pick = runtime.picks.record_view(pick_id)
+    pick = runtime.picks.record_view(pick_id, runtime.clock.now())
     if pick is None:
         _visible(runtime, pick_id)
         raise Errors.PICK_NOT_APPROVED.error()

@@ -21,7 +21,7 @@ from devdevdev.store import keys
 from devdevdev.store.errors import is_condition_failure
 from devdevdev.store.models import ArticleItem, ArticleUrlItem, BookmarkItem, CompanyItem, RecommendItem
 from devdevdev.store.pages import fill, query_page
-from devdevdev.store.transactions import commit
+from devdevdev.store.transactions import ConditionFailed, commit
 
 S = keys.SCORE_SHIFT
 COMMENT_WEIGHT, RECOMMEND_WEIGHT, VIEW_WEIGHT = 4, 4, 2
@@ -285,7 +285,12 @@ class ArticleRepository:
         else:
             actions += [BookmarkItem.member_id.set(member_id), BookmarkItem.article_id.set(article.id)]
             condition = BookmarkItem.pk.does_not_exist()
-        commit(lambda write: write.update(item, actions=actions, condition=condition))
+        try:  # one item: a conditional update, not a transaction (which would double its write units)
+            item.update(actions=actions, condition=condition)
+        except UpdateError as error:
+            if is_condition_failure(error):
+                raise ConditionFailed([0]) from None
+            raise
 
     def bookmark_page(
         self, member_id: int, sort: BookmarkSort, cursor_article_id: int | None, size: int

@@ -445,8 +445,7 @@ def _update_post(
         if comments:
             actions += [
                 PickItem.comment_total_count.add(comments),
-                PickItem.popular_score.add(comments * COMMENT_WEIGHT),
-                PickItem.gsi2sk.add(comments * COMMENT_WEIGHT * S),
+                PickItem.popular_score.add(comments * COMMENT_WEIGHT),  # GSI2's key follows at the next view fold
                 PickItem.gsi4sk.add(comments * S),
             ]
             option_attribute = _option_comments_attribute(option)

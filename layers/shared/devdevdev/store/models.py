@@ -279,9 +279,19 @@ class PickItem(TableModel):
     # Comments shown under the pick-option filter: top-level comments public with that option, and their replies.
     first_option_comments = NumberAttribute(default=0, attr_name="firstPickOptionComments")
     second_option_comments = NumberAttribute(default=0, attr_name="secondPickOptionComments")
+    # Views are counted on the pick's view counter (ViewCounterItem) and folded into viewTotalCount, popularScore and
+    # the sort keys now and then (store/picks.py): viewsFolded is how many of the counter's views are in them.
+    views_folded = NumberAttribute(default=0, attr_name="viewsFolded")
+    folded_at = UTCDateTimeAttribute(null=True, attr_name="viewsFoldedAt")
     revision = NumberAttribute(default=0)  # bumped by content edits (optimistic locking of titles and images)
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
     modified_at = UTCDateTimeAttribute(null=True, attr_name="modifiedAt")
+
+
+class ViewCounterItem(TableModel):
+    """Every view of a pick ever counted (``ADD``): one small item outside every index, so a view costs 1 WCU."""
+
+    views = NumberAttribute(default=0)
 
 
 class PickEmbeddingItem(TableModel):
