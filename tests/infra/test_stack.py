@@ -260,6 +260,14 @@ def test_table_is_on_demand_with_stream_ttl_and_protection_in_prod(template, dev
     )
 
 
+def test_the_tables_indexes_carry_the_schemas_projections(template):
+    (table,) = template.find_resources("AWS::DynamoDB::GlobalTable").values()
+    indexes = {i["IndexName"]: i for i in table["Properties"]["GlobalSecondaryIndexes"]}
+    assert list(indexes) == [i.name for i in INDEXES]
+    for index in INDEXES:
+        assert indexes[index.name]["Projection"] == index.projection_request(), index.name
+
+
 def test_sizes_come_from_the_stage_config(template, dev):
     for stage_name, synthesized in (("prod", template), ("dev", dev[1])):
         config = stage(stage_name)
