@@ -40,7 +40,7 @@ def test_a_view_writes_one_unit_and_the_order_follows_at_the_fold(clocked):
     assert dict(meter.by_operation) == {"GetItem": 1, "UpdateItem": 2}
     assert meter.write_units["GSI3"] == 2.0 and meter.write_units["GSI2"] == 2.0  # re-keyed once for 2 views
     assert most_viewed(client)[:2] == [(1, 3), (2, 1)]
-    detail = runtime.picks.get(1)
+    detail = runtime.picks.get(1, with_views=True)
     assert (detail.view_total_count, detail.pending_views, detail.popular_score) == (3, 0, 6)
 
 
@@ -52,14 +52,14 @@ def test_views_fold_every_fold_views_and_none_is_lost_under_concurrency(clocked)
         picks = list(pool.map(lambda _: runtime.picks.record_view(3, clock.now()), range(4 * FOLD_VIEWS)))
     # Then every view counted once: each saw a distinct count, and the pick shows them all
     assert sorted(p.view_total_count for p in picks) == list(range(2, 4 * FOLD_VIEWS + 2))
-    after = runtime.picks.get(3)
+    after = runtime.picks.get(3, with_views=True)
     assert (after.view_total_count, after.popular_score) == (4 * FOLD_VIEWS + 1, 2 * (4 * FOLD_VIEWS + 1))
     # and the sort keys lag by fewer than FOLD_VIEWS views
     assert after.pending_views < FOLD_VIEWS
     assert most_viewed(client)[0] == (3, 4 * FOLD_VIEWS + 1)
     # A forced fold (or the next due one) leaves nothing waiting
     assert runtime.picks.fold_views(3, clock.now()) is (after.pending_views > 0)
-    assert runtime.picks.get(3).pending_views == 0
+    assert runtime.picks.get(3, with_views=True).pending_views == 0
 
 
 def test_a_vote_rewrites_no_index_and_the_popular_order_follows_at_the_fold(clocked):

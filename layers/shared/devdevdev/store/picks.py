@@ -219,13 +219,20 @@ class PickRepository:
 
     # Reads --------------------------------------------------------------------------------------------------------
 
-    def get(self, pick_id: int) -> Pick | None:
-        """A pick by id (any status, DELETING included), read consistently."""
-        found = batch_get(
-            [(PickItem, *keys.pick(pick_id)), (ViewCounterItem, *keys.pick_views(pick_id))], consistent=True
-        )
-        item = found.of(PickItem, keys.pick(pick_id))
-        return None if item is None else _pick(item, _counted(found, pick_id))
+    def get(self, pick_id: int, *, with_views: bool = False) -> Pick | None:
+        """A pick by id (any status, DELETING included), read consistently: one GetItem. Its view count is what the
+        pick holds (folded) unless ``with_views``: then its view counter is read with it (one BatchGet) and the
+        counts are exact."""
+        if with_views:
+            found = batch_get(
+                [(PickItem, *keys.pick(pick_id)), (ViewCounterItem, *keys.pick_views(pick_id))], consistent=True
+            )
+            item = found.of(PickItem, keys.pick(pick_id))
+            return None if item is None else _pick(item, _counted(found, pick_id))
+        try:
+            return _pick(PickItem.get(*keys.pick(pick_id), consistent_read=True))
+        except DoesNotExist:
+            return None
 
     def get_many(self, pick_ids: Iterable[int]) -> dict[int, Pick]:
         """Picks by id with their view counters, in one BatchGet (missing ones absent)."""
@@ -327,7 +334,7 @@ class PickRepository:
     def fold_views(self, pick_id: int, now: datetime) -> bool:
         """Fold the pick's waiting views (and the votes and comments since) into its sort keys now, whatever the
         thresholds; False when the pick is not APPROVAL or moved meanwhile (nothing is lost: the next fold takes it)."""
-        pick = self.get(pick_id)
+        pick = self.get(pick_id, with_views=True)
         return pick is not None and pick.status == APPROVAL and self._fold(pick, now)
 
     def _fold(self, pick: Pick, now: datetime) -> bool:
