@@ -10,8 +10,9 @@ Views are cheap counters (docs/decisions.md): a view adds 1 to the pick's view c
 counter's views not folded in yet. A view *folds* them into the pick (count, popular score, the GSI2 and GSI3 sort
 keys, in one conditional update) once :data:`FOLD_VIEWS` wait, or when the pick's last fold is :data:`FOLD_AGE` old
 and anything moved since. Votes and comments move the popular score at once but not GSI2's key: the fold re-keys it.
-So the POPULAR and MOST_VIEWED orders lag the shown values by fewer than :data:`FOLD_VIEWS` views, and by what
-changed within :data:`FOLD_AGE` before the pick's latest view.
+So the POPULAR and MOST_VIEWED orders lag the shown values by fewer than :data:`FOLD_VIEWS` views (plus the
+views in flight when a fold loses a race), and by what changed within :data:`FOLD_AGE` before the pick's latest
+view.
 """
 
 from __future__ import annotations
