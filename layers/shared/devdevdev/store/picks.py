@@ -334,9 +334,10 @@ class PickRepository:
 
     def fold_views(self, pick_id: int, now: datetime) -> bool:
         """Fold the pick's waiting views (and the votes and comments since) into its sort keys now, whatever the
-        thresholds; False when the pick is not APPROVAL or moved meanwhile (nothing is lost: the next fold takes it)."""
+        thresholds; whether it wrote: False when nothing waits, when the pick is not APPROVAL, or when it moved
+        meanwhile (nothing is lost: the next fold takes it)."""
         pick = self.get(pick_id, with_views=True)
-        return pick is not None and pick.status == APPROVAL and self._fold(pick, now)
+        return pick is not None and pick.status == APPROVAL and pick.fold_drift and self._fold(pick, now)
 
     def _fold(self, pick: Pick, now: datetime) -> bool:
         """Write the counts ``pick`` shows into the pick item and its POPULAR and MOST_VIEWED sort keys, if the item
