@@ -14,6 +14,7 @@ BENCHMARKS = [
     "cost",
     "request_tax",
     "cold_start",
+    "writes",
 ]
 
 

@@ -379,7 +379,7 @@ class ApiStack(cdk.Stack):
 
     def _table(self) -> dynamodb.TableV2:
         """The single table: on-demand, point-in-time recovery, a stream of new and old images, the TTL attribute,
-        the indexes of the shared key schema, and deletion protection where the stage asks for it."""
+        the indexes of the shared key schema (with their projections), and deletion protection where the stage asks for it."""
         return dynamodb.TableV2(
             self,
             "Table",
@@ -398,6 +398,8 @@ class ApiStack(cdk.Stack):
                     index_name=index.name,
                     partition_key=dynamodb.Attribute(name=index.partition_key, type=dynamodb.AttributeType.STRING),
                     sort_key=dynamodb.Attribute(name=index.sort_key, type=_TYPES[index.sort_key_type]),
+                    projection_type=dynamodb.ProjectionType(index.projection),
+                    non_key_attributes=list(index.attributes) or None,
                 )
                 for index in INDEXES
             ],

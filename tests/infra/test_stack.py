@@ -281,6 +281,14 @@ def test_the_cost_bench_prices_the_functions_and_the_stream_filter_the_stack_has
     )
 
 
+def test_the_tables_indexes_carry_the_schemas_projections(template):
+    (table,) = template.find_resources("AWS::DynamoDB::GlobalTable").values()
+    indexes = {i["IndexName"]: i for i in table["Properties"]["GlobalSecondaryIndexes"]}
+    assert list(indexes) == [i.name for i in INDEXES]
+    for index in INDEXES:
+        assert indexes[index.name]["Projection"] == index.projection_request(), index.name
+
+
 def test_sizes_come_from_the_stage_config(template, dev):
     for stage_name, synthesized in (("prod", template), ("dev", dev[1])):
         config = stage(stage_name)

@@ -134,10 +134,9 @@ def list_articles(
 
 def my_bookmarks(runtime: Runtime, member_id: int, sort: BookmarkSort, cursor: int | None, size: int) -> dict[str, Any]:
     """``GET /mypage/bookmarks``: the member's active bookmarks in BOOKMARKED, LATEST or MOST_COMMENTED order."""
-    ids, has_next = runtime.articles.bookmark_page(member_id, sort, cursor, size)
-    articles = runtime.articles.get_many(ids)
-    companies = runtime.companies.get_many(a.company_id for a in articles.values())
-    content = [main_item(articles[i], companies.get(articles[i].company_id), True, None) for i in ids if i in articles]
+    articles, has_next = runtime.articles.bookmark_page(member_id, sort, cursor, size)
+    companies = runtime.companies.get_many(a.company_id for a in articles)
+    content = [main_item(a, companies.get(a.company_id), True, None) for a in articles]
     return slice_page(content, size=size, has_next=has_next)
 
 

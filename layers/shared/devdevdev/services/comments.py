@@ -326,6 +326,7 @@ class _Renderer:
         comments: Iterable[Comment],
         zone: ZoneInfo,
         pick: Pick | None = None,
+        recommended: set[int] | None = None,
     ) -> None:
         comments = list(comments)
         self.kind, self.actor, self.zone, self.pick = kind, actor, zone, pick
@@ -335,8 +336,8 @@ class _Renderer:
         anonymous_ids.discard(None)
         self.members = runtime.members.get_many(member_ids) if member_ids else {}  # type: ignore[arg-type]
         self.anonymous = runtime.anonymous.get_many(anonymous_ids) if anonymous_ids else {}  # type: ignore[arg-type]
-        self.recommended: set[int] = set()
-        if actor.member_id is not None and comments:
+        self.recommended: set[int] = recommended if recommended is not None else set()
+        if recommended is None and actor.member_id is not None and comments:
             self.recommended = runtime.comments.recommended(
                 kind.name, post_id, [c.id for c in comments], actor.member_id
             )
@@ -468,10 +469,13 @@ def _with_replies(
     comments: list[Comment],
     zone: ZoneInfo,
     pick: Pick | None,
+    recommended: set[int],
 ) -> list[dict[str, Any]]:
-    replies = runtime.comments.replies(kind.name, comments)
+    """The comments rendered with their replies; ``recommended``: which of them the caller recommends (read with
+    them; the replies' are read with the replies)."""
+    replies, recommended_replies = runtime.comments.replies(kind.name, comments, actor.member_id)
     everything = comments + [r for thread in replies.values() for r in thread]
-    renderer = _Renderer(runtime, kind, actor, post_id, everything, zone, pick)
+    renderer = _Renderer(runtime, kind, actor, post_id, everything, zone, pick, recommended | recommended_replies)
     return [renderer.item(c, replies.get(c.id, [])) for c in comments]
 
 
@@ -509,10 +513,12 @@ def list_comments(
         if article is None:
             return _empty_comment_page(kind, size)
         post_total, origins = article.comment_total_count, article.origin_comment_count
-    comments, has_next = runtime.comments.page(kind.name, post_id, sort, cursor, size, types)
+    comments, has_next, recommended = runtime.comments.page(
+        kind.name, post_id, sort, cursor, size, types, actor.member_id
+    )
     if not comments:
         return _empty_comment_page(kind, size)
-    content = _with_replies(runtime, kind, actor, post_id, comments, zone, pick)
+    content = _with_replies(runtime, kind, actor, post_id, comments, zone, pick, recommended)
     return slice_page(
         content,
         size=size,
@@ -531,8 +537,8 @@ def best_comments(
     pick = runtime.picks.get(post_id) if kind is PICK else None
     if kind is PICK and (pick is None or pick.status != APPROVAL):
         return []
-    comments = runtime.comments.best(kind.name, post_id, size)
-    return _with_replies(runtime, kind, actor, post_id, comments, zone, pick) if comments else []
+    comments, recommended = runtime.comments.best(kind.name, post_id, size, actor.member_id)
+    return _with_replies(runtime, kind, actor, post_id, comments, zone, pick, recommended) if comments else []
 
 
 # My comments ------------------------------------------------------------------------------------------------------

@@ -25,8 +25,7 @@ def _list_item(company: Company, subscribed: bool) -> dict[str, Any]:
 
 def list_companies(runtime: Runtime, member_id: int | None, cursor: int | None, size: int) -> dict[str, Any]:
     """``GET /subscriptions/companies``: id-descending, ``isSubscribed`` for members (false for guests)."""
-    companies, has_next = runtime.companies.page(cursor, size)
-    subscribed = runtime.subscriptions.subscribed(member_id, [c.id for c in companies]) if member_id else set()
+    companies, has_next, subscribed = runtime.companies.page(cursor, size, member_id or None)
     content = [_list_item(c, c.id in subscribed) for c in companies]
     return slice_page(content, size=size, has_next=has_next)
 
@@ -87,7 +86,6 @@ def unsubscribe(runtime: Runtime, member_id: int, body: dict[str, Any]) -> None:
 
 def my_companies(runtime: Runtime, member_id: int, total: int, cursor: int | None, size: int) -> dict[str, Any]:
     """``GET /mypage/subscriptions/companies``: the member's companies, id-descending, with ``totalElements``."""
-    ids, has_next = runtime.subscriptions.member_page(member_id, cursor, size)
-    companies = runtime.companies.get_many(ids)
-    content = [_list_item(companies[i], True) for i in ids if i in companies]
+    companies, has_next = runtime.subscriptions.member_page(member_id, cursor, size)
+    content = [_list_item(company, True) for company in companies]
     return slice_page(content, size=size, has_next=has_next, total_elements=total)

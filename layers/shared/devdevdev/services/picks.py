@@ -87,16 +87,14 @@ def _main_item(pick: Pick, vote: Vote | None, *, with_score: bool = True, with_s
 
 def list_picks(runtime: Runtime, actor: Actor, sort: PickSort, cursor: int | None, size: int) -> dict[str, Any]:
     """``GET /picks``: APPROVAL picks in ``sort`` order after the cursor pick, with the caller's votes."""
-    picks, has_next = runtime.picks.page(sort, cursor, size)
-    votes = runtime.picks.votes([p.id for p in picks], actor.key) if picks else {}
+    picks, has_next, votes = runtime.picks.page(sort, cursor, size, actor.key)
     content = [_main_item(p, votes.get(p.id)) for p in picks]
     return slice_page(content, size=size, has_next=has_next, sorted_by_id=True)
 
 
 def my_picks(runtime: Runtime, member_id: int, pick_total_count: int, cursor: int | None, size: int) -> dict[str, Any]:
     """``GET /mypage/picks``: the member's own picks in every status, newest first, with their own votes."""
-    picks, has_next = runtime.picks.member_page(member_id, cursor, size)
-    votes = runtime.picks.votes([p.id for p in picks], Actor(member_id=member_id).key) if picks else {}
+    picks, has_next, votes = runtime.picks.member_page(member_id, cursor, size)
     content = [_main_item(p, votes.get(p.id), with_score=False, with_status=True) for p in picks]
     return slice_page(content, size=size, has_next=has_next, sorted_by_id=True, total_elements=pick_total_count)
 
@@ -113,7 +111,7 @@ def _visible(runtime: Runtime, pick_id: int, not_found: ErrorSpec = Errors.PICK_
 
 def pick_detail(runtime: Runtime, actor: Actor, pick_id: int, zone: ZoneInfo) -> dict[str, Any]:
     """``GET /picks/{pickId}``: +1 view (and its popular score) per call; 404 missing, 400 not APPROVAL."""
-    pick = runtime.picks.record_view(pick_id)
+    pick = runtime.picks.record_view(pick_id, runtime.clock.now())
     if pick is None:
         _visible(runtime, pick_id)
         raise Errors.PICK_NOT_APPROVED.error()

@@ -144,7 +144,7 @@ def picks_to_backfill(runtime: Runtime, model: str) -> list[int]:
     wanted = {request.pick_id for request in runtime.embeddings.waiting()}
     cursor: int | None = None
     while True:
-        page, has_next = runtime.picks.page(PickSort.LATEST, cursor, 100)
+        page, has_next, _ = runtime.picks.page(PickSort.LATEST, cursor, 100)
         models = runtime.embeddings.models_of(p.id for p in page)
         wanted.update(p.id for p in page if models.get(p.id) != model)
         if not has_next or not page:

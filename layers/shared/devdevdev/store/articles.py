@@ -20,8 +20,8 @@ from pynamodb.transactions import TransactWrite
 from devdevdev.store import keys
 from devdevdev.store.errors import is_condition_failure
 from devdevdev.store.models import ArticleItem, ArticleUrlItem, BookmarkItem, CompanyItem, RecommendItem
-from devdevdev.store.pages import query_page
-from devdevdev.store.transactions import commit
+from devdevdev.store.pages import fill, query_page
+from devdevdev.store.transactions import ConditionFailed, commit
 
 S = keys.SCORE_SHIFT
 COMMENT_WEIGHT, RECOMMEND_WEIGHT, VIEW_WEIGHT = 4, 4, 2
@@ -65,6 +65,11 @@ class ArticleDraft:
     reg_date: str
     tech_article_url: str
     thumbnail_url: str | None
+
+
+def _bookmarked_article(sort_key: str) -> int:
+    """The article of a bookmark's sort key (``BOOKMARK#<article id>``)."""
+    return int(sort_key.removeprefix("BOOKMARK#"))
 
 
 def _article(item: ArticleItem) -> Article:
@@ -167,10 +172,16 @@ class ArticleRepository:
         return _article(item)
 
     def all_items(self, page_size: int = 500) -> Iterator[ArticleItem]:
-        """Every article, id-descending, in paged Queries of GSI5 ``ARTICLES`` (reindexing, backfills)."""
-        yield from ArticleItem.query(
-            keys.ARTICLES_LIST, index_name="GSI5", scan_index_forward=False, page_size=page_size
-        )
+        """Every article, id-descending: paged Queries of GSI5 ``ARTICLES`` (its keys), each page's articles in
+        BatchGets (reindexing, backfills)."""
+        hits = ArticleItem.query(keys.ARTICLES_LIST, index_name="GSI5", scan_index_forward=False, page_size=page_size)
+        chunk: list[tuple[str, str]] = []
+        for hit in hits:
+            chunk.append((hit.pk, hit.sk))
+            if len(chunk) == page_size:
+                yield from fill(ArticleItem, chunk)[0]
+                chunk = []
+        yield from fill(ArticleItem, chunk)[0]
 
     # Views and recommends -----------------------------------------------------------------------------------------
 
@@ -274,12 +285,18 @@ class ArticleRepository:
         else:
             actions += [BookmarkItem.member_id.set(member_id), BookmarkItem.article_id.set(article.id)]
             condition = BookmarkItem.pk.does_not_exist()
-        commit(lambda write: write.update(item, actions=actions, condition=condition))
+        try:  # one item: a conditional update, not a transaction (which would double its write units)
+            item.update(actions=actions, condition=condition)
+        except UpdateError as error:
+            if is_condition_failure(error):
+                raise ConditionFailed([0]) from None
+            raise
 
     def bookmark_page(
         self, member_id: int, sort: BookmarkSort, cursor_article_id: int | None, size: int
-    ) -> tuple[list[int], bool]:
-        """The member's bookmarked article ids in ``sort`` order after the cursor article; (ids, has_next).
+    ) -> tuple[list[Article], bool]:
+        """The member's bookmarked articles in ``sort`` order after the cursor article; (articles, has_next): the
+        article ids from the index's keys, the articles in one BatchGet.
 
         The cursor is placed by the member's bookmark of that article; without one, LATEST continues below its id
         and the other orders start over."""
@@ -300,14 +317,17 @@ class ArticleRepository:
                 bound = cursor_article_id + 1
             if bound is not None:
                 condition = attribute < int(bound)
-        items, has_next = query_page(
+        page = query_page(
             BookmarkItem,
             keys.member_bookmarks(member_id, sort.name),
             index_name=sort.value,
             condition=condition,
             size=size,
+            join=lambda page_keys: [(ArticleItem, *keys.article(_bookmarked_article(sk))) for _, sk in page_keys],
+            projected=True,
         )
-        return [int(i.article_id) for i in items], has_next
+        found = (page.joined.of(ArticleItem, keys.article(_bookmarked_article(i.sk))) for i in page.items)
+        return [_article(item) for item in found if item is not None], page.has_next
 
     def refresh_bookmark_counts(self, article_id: int, comment_total_count: int) -> None:
         """Copy an article's new comment count into its active bookmarks (the MOST_COMMENTED order)."""

@@ -9,7 +9,7 @@ reply count, the member's comment count, the recommend count and the sort keys t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +23,7 @@ from devdevdev.store import keys
 from devdevdev.store.keys import PICK_COMMENTS, TECH_COMMENTS
 from devdevdev.store.members import Actor
 from devdevdev.store.models import ArticleItem, CommentItem, CommentRecommendItem, MemberItem, PickItem
-from devdevdev.store.pages import query_page
+from devdevdev.store.pages import Found, Key, Wanted, batch_get, fill, query_page
 from devdevdev.store.transactions import ConditionFailed, Contended, commit
 
 S = keys.SCORE_SHIFT
@@ -109,6 +109,24 @@ def _option_comments_attribute(option_type: str | None):  # type: ignore[no-unty
     return None
 
 
+def _recommends_of(member_id: int | None) -> Callable[[Sequence[Key]], list[Wanted]] | None:
+    """What a page of comments reads with them: the member's recommend of each (in the post's partition)."""
+    if member_id is None:
+        return None
+
+    def join(page_keys: Sequence[Key]) -> list[Wanted]:
+        return [
+            (CommentRecommendItem, pk, f"COMMENT_RECOMMEND#{sk.removeprefix('COMMENT#')}#M{member_id}")
+            for pk, sk in page_keys
+        ]
+
+    return join
+
+
+def _recommended(found: Found) -> set[int]:
+    return {int(i.comment_id) for i in found.values() if isinstance(i, CommentRecommendItem) and i.status}
+
+
 class CommentRepository:
     """Reads and writes of comments. ``kind`` is ``PICK`` or ``TECH`` throughout."""
 
@@ -129,11 +147,14 @@ class CommentRepository:
         cursor_id: int | None,
         size: int,
         option_types: Iterable[str] = (),
-    ) -> tuple[list[Comment], bool]:
+        member_id: int | None = None,
+    ) -> tuple[list[Comment], bool, set[int]]:
         """One page of the post's top-level comments (deleted ones included) in ``sort`` order after the comment
-        ``cursor_id``; with ``option_types``, only public comments voted for one of them. (comments, has_next).
+        ``cursor_id``; with ``option_types``, only public comments voted for one of them. (comments, has_next, the
+        ones ``member_id`` recommends).
 
-        One Query of ``size + 1`` (plus a GetItem of the cursor for the count orders)."""
+        One Query of ``size + 1`` keys and one BatchGet of the comments with the member's recommends (plus a GetItem
+        of the cursor for the count orders)."""
         index_name, ascending = sort.value
         sort_key = getattr(CommentItem, f"{index_name.lower()}sk")
         condition = None
@@ -142,7 +163,7 @@ class CommentRepository:
             if bound is not None:
                 condition = sort_key > bound if ascending else sort_key < bound
         types = sorted(set(option_types))
-        items, has_next = query_page(
+        items, has_next, found = query_page(
             CommentItem,
             keys.post_comments(kind, post_id),
             index_name=index_name,
@@ -150,8 +171,9 @@ class CommentRepository:
             size=size,
             ascending=ascending,
             filter_condition=CommentItem.voted_option_type.is_in(*types) if types else None,
+            join=_recommends_of(member_id),
         )
-        return [_comment(i) for i in items], has_next
+        return [_comment(i) for i in items], has_next, _recommended(found)
 
     def _sort_value(self, kind: str, post_id: int, sort: CommentSort, cursor_id: int) -> int | None:
         """Where the cursor comment sits in ``sort``: its id for the id orders; its current sort key for the count
@@ -165,36 +187,46 @@ class CommentRepository:
         value = item.gsi2sk if sort is CommentSort.MOST_LIKED else item.gsi3sk
         return None if value is None else int(value)
 
-    def best(self, kind: str, post_id: int, size: int) -> list[Comment]:
+    def best(self, kind: str, post_id: int, size: int, member_id: int | None = None) -> tuple[list[Comment], set[int]]:
         """Up to ``size`` top-level comments that are not deleted and have at least one recommend, most recommended
-        first (then newest): the MOST_LIKED order from 1 recommend up, deleted ones filtered out."""
-        items = CommentItem.query(
+        first (then newest): the MOST_LIKED order from 1 recommend up, deleted ones filtered out; and those
+        ``member_id`` recommends (read with them)."""
+        hits = CommentItem.query(
             keys.post_comments(kind, post_id),
             range_key_condition=CommentItem.gsi2sk >= S,
             index_name="GSI2",
             scan_index_forward=False,
-            filter_condition=CommentItem.deleted_at.does_not_exist(),
+            filter_condition=CommentItem.deleted_at.does_not_exist(),  # GSI2 projects deletedAt for this filter
             limit=size,
             page_size=size + 5,
         )
-        return [_comment(i) for i in items]
+        items, found = fill(CommentItem, [(hit.pk, hit.sk) for hit in hits], _recommends_of(member_id))
+        return [_comment(i) for i in items], _recommended(found)
 
-    def replies(self, kind: str, origins: Iterable[Comment]) -> dict[int, list[Comment]]:
-        """All replies of each top-level comment, oldest first: one Query per comment that has replies, run
-        concurrently (never one read per reply)."""
+    def replies(
+        self, kind: str, origins: Iterable[Comment], member_id: int | None = None
+    ) -> tuple[dict[int, list[Comment]], set[int]]:
+        """All replies of each top-level comment, oldest first: one Query of GSI4's keys per comment that has
+        replies, run concurrently, then the replies, with those ``member_id`` recommends, in BatchGets of 100
+        (never one read per reply). (replies by top-level comment, the recommended ones)."""
         with_replies = [c.id for c in origins if c.reply_total_count > 0]
         found: dict[int, list[Comment]] = {c: [] for c in with_replies}
         if not with_replies:
-            return found
+            return found, set()
 
-        def thread(origin_id: int) -> list[Comment]:
-            items = CommentItem.query(keys.comment_thread(kind, origin_id), index_name="GSI4", scan_index_forward=True)
-            return [_comment(i) for i in items]
+        def thread(origin_id: int) -> list[tuple[str, str]]:
+            hits = CommentItem.query(keys.comment_thread(kind, origin_id), index_name="GSI4", scan_index_forward=True)
+            return [(hit.pk, hit.sk) for hit in hits]
 
         with ThreadPoolExecutor(max_workers=min(THREAD_READERS, len(with_replies))) as pool:
-            for origin_id, replies in zip(with_replies, pool.map(thread, with_replies), strict=True):
-                found[origin_id] = replies
-        return found
+            threads = dict(zip(with_replies, pool.map(thread, with_replies), strict=True))
+        every = [key for thread_keys in threads.values() for key in thread_keys]
+        join = _recommends_of(member_id)
+        read = batch_get([(CommentItem, pk, sk) for pk, sk in every] + (list(join(every)) if join else []))
+        for origin_id, thread_keys in threads.items():
+            items = (read.of(CommentItem, key) for key in thread_keys)
+            found[origin_id] = [_comment(item) for item in items if item is not None]
+        return found, _recommended(read)
 
     def recommended(self, kind: str, post_id: int, comment_ids: Iterable[int], member_id: int) -> set[int]:
         """Which of these comments the member recommends now, in one BatchGet."""
@@ -204,7 +236,7 @@ class CommentRepository:
     def member_page(self, member_id: int, kind: str, cursor_id: int | None, size: int) -> tuple[list[Comment], bool]:
         """A member's comments of one kind that are not deleted (replies included), newest first."""
         condition = CommentItem.gsi5sk < cursor_id if cursor_id is not None else None
-        items, has_next = query_page(
+        items, has_next, _ = query_page(
             CommentItem, keys.member_comments(member_id, kind), index_name="GSI5", condition=condition, size=size
         )
         return [_comment(i) for i in items], has_next
@@ -441,8 +473,7 @@ def _update_post(
         if comments:
             actions += [
                 PickItem.comment_total_count.add(comments),
-                PickItem.popular_score.add(comments * COMMENT_WEIGHT),
-                PickItem.gsi2sk.add(comments * COMMENT_WEIGHT * S),
+                PickItem.popular_score.add(comments * COMMENT_WEIGHT),  # GSI2's key follows at the next view fold
                 PickItem.gsi4sk.add(comments * S),
             ]
             option_attribute = _option_comments_attribute(option)

@@ -59,13 +59,29 @@ class CompanyRepository:
         wanted = [keys.company(i) for i in set(company_ids)]
         return {int(item.company_id): _company(item) for item in CompanyItem.batch_get(wanted)} if wanted else {}
 
-    def page(self, cursor_id: int | None, size: int) -> tuple[list[Company], bool]:
-        """Companies with an id below the cursor, id-descending; (companies, has_next)."""
+    def page(
+        self, cursor_id: int | None, size: int, member_id: int | None = None
+    ) -> tuple[list[Company], bool, set[int]]:
+        """Companies with an id below the cursor, id-descending; (companies, has_next, the ones ``member_id``
+        subscribes to). The companies come from GSI1, which projects what the list shows; a member's
+        subscriptions to them are one BatchGet."""
         condition = CompanyItem.gsi1sk < cursor_id if cursor_id is not None else None
-        items, has_next = query_page(
-            CompanyItem, keys.COMPANIES_LIST, index_name="GSI1", condition=condition, size=size
+        join = None
+        if member_id is not None:
+            join = lambda page_keys: [  # noqa: E731
+                (SubscriptionItem, *keys.subscription(member_id, keys.id_of(pk))) for pk, _ in page_keys
+            ]
+        page = query_page(
+            CompanyItem,
+            keys.COMPANIES_LIST,
+            index_name="GSI1",
+            condition=condition,
+            size=size,
+            join=join,
+            projected=True,
         )
-        return [_company(i) for i in items], has_next
+        subscribed = {int(i.company_id) for i in page.joined.values() if isinstance(i, SubscriptionItem)}
+        return [_company(i) for i in page.items], page.has_next, subscribed
 
     def put(self, company: Company) -> None:
         """Create or replace a company (demo data, administration)."""
@@ -97,6 +113,11 @@ def subscription_item(member_id: int, company_id: int, subscription_id: int, now
         gsi2pk=keys.company_subscribers(company_id),
         gsi2sk=member_id,
     )
+
+
+def _subscribed_company(sort_key: str) -> int:
+    """The company of a subscription's sort key (``SUBSCRIPTION#<company id>``)."""
+    return int(sort_key.removeprefix("SUBSCRIPTION#"))
 
 
 class SubscriptionRepository:
@@ -139,17 +160,25 @@ class SubscriptionRepository:
 
         commit(build)
 
-    def member_page(self, member_id: int, cursor_id: int | None, size: int) -> tuple[list[int], bool]:
-        """The member's subscribed company ids below the cursor, descending; (ids, has_next)."""
+    def member_page(self, member_id: int, cursor_id: int | None, size: int) -> tuple[list[Company], bool]:
+        """The member's subscribed companies below the cursor, id-descending; (companies, has_next): the company
+        ids from GSI1's keys, the companies in one BatchGet."""
         condition = SubscriptionItem.gsi1sk < cursor_id if cursor_id is not None else None
-        items, has_next = query_page(
-            SubscriptionItem, keys.member_subscriptions(member_id), index_name="GSI1", condition=condition, size=size
+        page = query_page(
+            SubscriptionItem,
+            keys.member_subscriptions(member_id),
+            index_name="GSI1",
+            condition=condition,
+            size=size,
+            join=lambda page_keys: [(CompanyItem, *keys.company(_subscribed_company(sk))) for _, sk in page_keys],
+            projected=True,
         )
-        return [int(i.company_id) for i in items], has_next
+        companies = [page.joined.of(CompanyItem, keys.company(int(i.company_id))) for i in page.items]
+        return [_company(c) for c in companies if c is not None], page.has_next
 
     def subscribers(self, company_id: int, page_size: int = 1000) -> Iterator[int]:
         """Every subscriber of a company, by member id (paged Queries; for the notification fan-out)."""
         for item in SubscriptionItem.query(
             keys.company_subscribers(company_id), index_name="GSI2", page_size=page_size
         ):
-            yield int(item.member_id)
+            yield int(item.gsi2sk)  # GSI2 projects its keys: the sort key is the member id

@@ -14,6 +14,7 @@ Layout (PK / SK):
 - ``ARTICLE#<id>`` / ``ARTICLE``                 a tech article; GSI5 ``ARTICLES`` / id lists them all (reindexing)
 - ``ARTICLE_URL#<url>`` / ``ARTICLE_URL``        uniqueness of an article's URL → its id
 - ``PICK#<id>`` / ``PICK``                       a pick with its two options (counters, images inline)
+- ``PICK#<id>`` / ``VIEWS``                      the pick's view counter (1 KB, in no index: a view writes only it)
 - ``PICK#<id>`` / ``VOTE#<M|A><voter id>``       the one active vote of a member (M) or anonymous member (A)
                                                  Everything that belongs to a pick lives in its partition, so
                                                  deleting a pick is one Query plus batched deletes.
@@ -115,6 +116,16 @@ def pick(pick_id: int) -> tuple[str, str]:
 
 def pick_partition(pick_id: int) -> str:
     return f"PICK#{pick_id}"
+
+
+def id_of(partition: str) -> int:
+    """The id of an item's partition key (``PICK#7``, ``ARTICLE#7``, ``COMPANY#7``: 7)."""
+    return int(partition.rsplit("#", 1)[1])
+
+
+def pick_views(pick_id: int) -> tuple[str, str]:
+    """The pick's view counter: every view ever counted (the pick item holds how many of them it has folded in)."""
+    return f"PICK#{pick_id}", "VIEWS"
 
 
 def pick_vote(pick_id: int, voter: str) -> tuple[str, str]:

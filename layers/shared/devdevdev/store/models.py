@@ -19,20 +19,25 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import Connection
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection, Projection
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from devdevdev.store.schema import INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
+from devdevdev.store.schema import INCLUDE, INDEXES, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, IndexSpec
+
+
+def _projection(spec: IndexSpec) -> Projection:
+    return IncludeProjection(list(spec.attributes)) if spec.projection == INCLUDE else KeysOnlyProjection()
 
 
 def _index(number: int) -> type[GlobalSecondaryIndex]:
+    """The index as :mod:`devdevdev.store.schema` defines it (its projection included)."""
     spec = INDEXES[number - 1]
 
     class Index(GlobalSecondaryIndex):
         class Meta:
             index_name = spec.name
-            projection = AllProjection()
+            projection = _projection(spec)
 
         pk = UnicodeAttribute(hash_key=True, attr_name=spec.partition_key)
         sk = NumberAttribute(range_key=True, attr_name=spec.sort_key)
@@ -274,9 +279,19 @@ class PickItem(TableModel):
     # Comments shown under the pick-option filter: top-level comments public with that option, and their replies.
     first_option_comments = NumberAttribute(default=0, attr_name="firstPickOptionComments")
     second_option_comments = NumberAttribute(default=0, attr_name="secondPickOptionComments")
+    # Views are counted on the pick's view counter (ViewCounterItem) and folded into viewTotalCount, popularScore and
+    # the sort keys now and then (store/picks.py): viewsFolded is how many of the counter's views are in them.
+    views_folded = NumberAttribute(default=0, attr_name="viewsFolded")
+    folded_at = UTCDateTimeAttribute(null=True, attr_name="viewsFoldedAt")
     revision = NumberAttribute(default=0)  # bumped by content edits (optimistic locking of titles and images)
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
     modified_at = UTCDateTimeAttribute(null=True, attr_name="modifiedAt")
+
+
+class ViewCounterItem(TableModel):
+    """Every view of a pick ever counted (``ADD``): one small item outside every index, so a view costs 1 WCU."""
+
+    views = NumberAttribute(default=0)
 
 
 class PickEmbeddingItem(TableModel):

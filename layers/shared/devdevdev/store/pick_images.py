@@ -15,6 +15,7 @@ from pynamodb.exceptions import DeleteError, DoesNotExist
 from devdevdev.store import keys
 from devdevdev.store.errors import is_condition_failure
 from devdevdev.store.models import PickImageItem
+from devdevdev.store.pages import fill
 
 FIRST_IMAGE, SECOND_IMAGE = "firstPickOptionImage", "secondPickOptionImage"
 IMAGE_NAMES = (FIRST_IMAGE, SECOND_IMAGE)
@@ -127,10 +128,11 @@ class PickImageRepository:
 
     def expired(self, now: datetime, limit: int = 500) -> list[PickImage]:
         """Unattached images whose expiry has passed, oldest first."""
-        items = PickImageItem.query(
+        hits = PickImageItem.query(
             keys.UNATTACHED_IMAGES,
             range_key_condition=PickImageItem.gsi1sk <= int(now.timestamp()),
             index_name="GSI1",
             limit=limit,
         )
+        items, _ = fill(PickImageItem, [(hit.pk, hit.sk) for hit in hits])  # GSI1 does not project the image
         return [_image(item) for item in items]

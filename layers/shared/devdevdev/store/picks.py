@@ -1,17 +1,25 @@
 """Picks, their options, votes and attached images.
 
-A pick is one item holding both options. Its counters, its popular score (4·comments + 4·votes + 2·views) and the
-sort keys of the lists move in the same update, so a list is always ordered by the values it shows:
-GSI1 LATEST (id), GSI2 POPULAR, GSI3 MOST_VIEWED, GSI4 MOST_COMMENTED (``value * 10^16 + id``), only while the pick is
-APPROVAL (the partition key attribute is present only then); GSI5 the author's own picks, every status.
+A pick is one item holding both options and its counters. The lists are GSI1 LATEST (id), GSI2 POPULAR
+(4·comments + 4·votes + 2·views), GSI3 MOST_VIEWED, GSI4 MOST_COMMENTED (``value * 10^16 + id``), only while the pick
+is APPROVAL (the partition key attribute is present only then); GSI5 the author's own picks, every status.
 Votes live in the pick's partition, one item per voter, so "one active vote per voter" is the item key.
+
+Views are cheap counters (docs/decisions.md): a view adds 1 to the pick's view counter (``PICK#<id>/VIEWS``,
+1 KB, in no index) and nothing else. Every read shows the exact count: the pick's ``viewTotalCount`` plus the
+counter's views not folded in yet. A view *folds* them into the pick (count, popular score, the GSI2 and GSI3 sort
+keys, in one conditional update) once :data:`FOLD_VIEWS` wait, or when the pick's last fold is :data:`FOLD_AGE` old
+and anything moved since. Votes and comments move the popular score at once but not GSI2's key: the fold re-keys it.
+So the POPULAR and MOST_VIEWED orders lag the shown values by fewer than :data:`FOLD_VIEWS` views (plus the
+views in flight when a fold loses a race), and by what changed within :data:`FOLD_AGE` before the pick's latest
+view.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
@@ -31,8 +39,9 @@ from devdevdev.store.models import (
     PickOptionAttribute,
     PickVoteItem,
     TableModel,
+    ViewCounterItem,
 )
-from devdevdev.store.pages import query_page
+from devdevdev.store.pages import Found, Key, Wanted, batch_get, query_page
 from devdevdev.store.transactions import ConditionFailed, Contended, commit
 
 APPROVAL, READY, REJECT = "APPROVAL", "READY", "REJECT"
@@ -43,6 +52,9 @@ S = keys.SCORE_SHIFT
 
 # Popular-score weights (behavior-notes §3.2).
 COMMENT_WEIGHT, VOTE_WEIGHT, VIEW_WEIGHT = 4, 4, 2
+# When a view folds the waiting views (and the votes and comments since) into the pick's list sort keys.
+FOLD_VIEWS = 10
+FOLD_AGE = timedelta(minutes=5)
 
 
 class PickSort(Enum):
@@ -88,6 +100,15 @@ class Pick:
     origin_comment_count: int = 0  # top-level comments not deleted
     first_option_comments: int = 0  # comments under the pick-option filter (top-level public ones and their replies)
     second_option_comments: int = 0
+    pending_views: int = 0  # counted views not yet folded into the sort keys (included in the two counts above)
+    views_folded: int = 0  # how many of the view counter's views the pick item holds
+    folded_at: datetime | None = None
+    popular_key: int | None = None  # GSI2's sort key as last folded
+
+    @property
+    def fold_drift(self) -> bool:
+        """Whether the POPULAR sort key lags the popular score (views waiting, or votes and comments since)."""
+        return self.popular_key != keys.ranked(self.popular_score, self.id)
 
     @property
     def options(self) -> tuple[PickOption, PickOption]:
@@ -127,7 +148,10 @@ def _option(item: PickOptionAttribute, option_type: str, votes: int) -> PickOpti
     return PickOption(option_type, int(item.option_id), item.title, item.content, int(votes), images)
 
 
-def _pick(item: PickItem) -> Pick:
+def _pick(item: PickItem, counted_views: int | None = None) -> Pick:
+    """The pick of an item; with its view counter's ``counted_views``, its counts include the views not folded yet."""
+    views_folded = int(item.views_folded or 0)
+    pending = max(0, int(counted_views) - views_folded) if counted_views is not None else 0
     return Pick(
         id=int(item.pick_id),
         title=item.title,
@@ -136,15 +160,24 @@ def _pick(item: PickItem) -> Pick:
         first=_option(item.first_option, FIRST, item.first_option_votes),
         second=_option(item.second_option, SECOND, item.second_option_votes),
         vote_total_count=int(item.vote_total_count),
-        view_total_count=int(item.view_total_count),
+        view_total_count=int(item.view_total_count) + pending,
         comment_total_count=int(item.comment_total_count),
-        popular_score=int(item.popular_score),
+        popular_score=int(item.popular_score) + VIEW_WEIGHT * pending,
         created_at=item.created_at,
         revision=int(item.revision or 0),
         origin_comment_count=int(item.origin_comment_count or 0),
         first_option_comments=int(item.first_option_comments or 0),
         second_option_comments=int(item.second_option_comments or 0),
+        pending_views=pending,
+        views_folded=views_folded,
+        folded_at=item.folded_at,
+        popular_key=None if item.gsi2sk is None else int(item.gsi2sk),
     )
+
+
+def _counted(found: Found, pick_id: int) -> int | None:
+    counter = found.of(ViewCounterItem, keys.pick_views(pick_id))
+    return None if counter is None else int(counter.views)
 
 
 def _option_attribute(draft: OptionDraft) -> PickOptionAttribute:
@@ -156,6 +189,28 @@ def _option_attribute(draft: OptionDraft) -> PickOptionAttribute:
     )
 
 
+def _votes_of(voter: str | None) -> Callable[[Sequence[Key]], list[Wanted]]:
+    """What a page of picks reads with them: each one's view counter, and the voter's vote on each (by its key, in
+    the pick's partition)."""
+
+    def join(page_keys: Sequence[Key]) -> list[Wanted]:
+        ids = [keys.id_of(pk) for pk, _ in page_keys]
+        wanted: list[Wanted] = [(ViewCounterItem, *keys.pick_views(i)) for i in ids]
+        if voter is not None:
+            wanted += [(PickVoteItem, *keys.pick_vote(i, voter)) for i in ids]
+        return wanted
+
+    return join
+
+
+def _found_votes(found: Found) -> dict[int, Vote]:
+    return {
+        int(item.pick_id): Vote(int(item.vote_id), item.option_type, int(item.option_id))
+        for item in found.values()
+        if isinstance(item, PickVoteItem)
+    }
+
+
 # The GSI partition attributes that make a pick appear in the public lists (present only while APPROVAL).
 LISTED_ATTRIBUTES = (PickItem.gsi1pk, PickItem.gsi2pk, PickItem.gsi3pk, PickItem.gsi4pk)
 
@@ -165,29 +220,56 @@ class PickRepository:
 
     # Reads --------------------------------------------------------------------------------------------------------
 
-    def get(self, pick_id: int) -> Pick | None:
-        """A pick by id (any status, DELETING included), read consistently."""
+    def get(self, pick_id: int, *, with_views: bool = False) -> Pick | None:
+        """A pick by id (any status, DELETING included), read consistently: one GetItem. Its view count is what the
+        pick holds (folded) unless ``with_views``: then its view counter is read with it (one BatchGet) and the
+        counts are exact."""
+        if with_views:
+            found = batch_get(
+                [(PickItem, *keys.pick(pick_id)), (ViewCounterItem, *keys.pick_views(pick_id))], consistent=True
+            )
+            item = found.of(PickItem, keys.pick(pick_id))
+            return None if item is None else _pick(item, _counted(found, pick_id))
         try:
             return _pick(PickItem.get(*keys.pick(pick_id), consistent_read=True))
         except DoesNotExist:
             return None
 
     def get_many(self, pick_ids: Iterable[int]) -> dict[int, Pick]:
-        """Picks by id in one BatchGet (missing ones absent)."""
-        wanted = [keys.pick(i) for i in set(pick_ids)]
-        return {int(i.pick_id): _pick(i) for i in PickItem.batch_get(wanted)} if wanted else {}
+        """Picks by id with their view counters, in one BatchGet (missing ones absent)."""
+        ids = set(pick_ids)
+        found = batch_get(
+            [(PickItem, *keys.pick(i)) for i in ids] + [(ViewCounterItem, *keys.pick_views(i)) for i in ids]
+        )
+        return {
+            int(item.pick_id): _pick(item, _counted(found, int(item.pick_id)))
+            for item in found.values()
+            if isinstance(item, PickItem)
+        }
 
-    def page(self, sort: PickSort, cursor_id: int | None, size: int) -> tuple[list[Pick], bool]:
-        """One page of APPROVAL picks in ``sort`` order after the pick ``cursor_id``; (picks, has_next).
+    def page(
+        self, sort: PickSort, cursor_id: int | None, size: int, voter: str | None = None
+    ) -> tuple[list[Pick], bool, dict[int, Vote]]:
+        """One page of APPROVAL picks in ``sort`` order after the pick ``cursor_id``; (picks, has_next, the votes
+        of ``voter`` on them).
 
-        One Query of ``size + 1`` items on the sort's index (plus one GetItem of the cursor for score orders)."""
+        One Query of ``size + 1`` keys on the sort's index and one BatchGet of the picks with the voter's votes
+        (plus one GetItem of the cursor for score orders)."""
         condition = None
         if cursor_id is not None:
             bound = self._sort_value(sort, cursor_id)
             if bound is not None:
                 condition = getattr(PickItem, f"{sort.value.lower()}sk") < bound
-        items, has_next = query_page(PickItem, keys.PICKS_LIST, index_name=sort.value, condition=condition, size=size)
-        return [_pick(i) for i in items], has_next
+        page = query_page(
+            PickItem,
+            keys.PICKS_LIST,
+            index_name=sort.value,
+            condition=condition,
+            size=size,
+            join=_votes_of(voter),
+        )
+        picks = [_pick(i, _counted(page.joined, int(i.pick_id))) for i in page.items]
+        return picks, page.has_next, _found_votes(page.joined)
 
     def _sort_value(self, sort: PickSort, cursor_id: int) -> int | None:
         """Where a cursor pick sits in ``sort``: its id for LATEST (an unknown id still bounds by id); its current
@@ -201,13 +283,20 @@ class PickRepository:
         value = getattr(item, f"{sort.value.lower()}sk")
         return None if value is None else int(value)
 
-    def member_page(self, member_id: int, cursor_id: int | None, size: int) -> tuple[list[Pick], bool]:
-        """A member's own picks (every status but DELETING), newest first; (picks, has_next)."""
+    def member_page(self, member_id: int, cursor_id: int | None, size: int) -> tuple[list[Pick], bool, dict[int, Vote]]:
+        """A member's own picks (every status but DELETING), newest first; (picks, has_next, the member's votes on
+        them): one Query and one BatchGet."""
         condition = PickItem.gsi5sk < cursor_id if cursor_id is not None else None
-        items, has_next = query_page(
-            PickItem, keys.member_picks(member_id), index_name="GSI5", condition=condition, size=size
+        page = query_page(
+            PickItem,
+            keys.member_picks(member_id),
+            index_name="GSI5",
+            condition=condition,
+            size=size,
+            join=_votes_of(Actor(member_id=member_id).key),
         )
-        return [_pick(i) for i in items], has_next
+        picks = [_pick(i, _counted(page.joined, int(i.pick_id))) for i in page.items]
+        return picks, page.has_next, _found_votes(page.joined)
 
     def votes(self, pick_ids: Iterable[int], voter: str) -> dict[int, Vote]:
         """The caller's votes on these picks, in one BatchGet."""
@@ -226,25 +315,55 @@ class PickRepository:
 
     # Views and votes ----------------------------------------------------------------------------------------------
 
-    def record_view(self, pick_id: int) -> Pick | None:
-        """+1 view and +2 popular score on an APPROVAL pick, in one update; the pick after it, or None when the pick
-        is missing or not APPROVAL."""
-        item = PickItem(*keys.pick(pick_id))
+    def record_view(self, pick_id: int, now: datetime) -> Pick | None:
+        """+1 view of an APPROVAL pick: one ``ADD`` on its view counter (1 WCU), and now and then a fold (see the
+        module). The pick with the view counted, or None when the pick is missing or not APPROVAL."""
         try:
-            item.update(
+            item = PickItem.get(*keys.pick(pick_id), consistent_read=True)
+        except DoesNotExist:
+            return None
+        if item.content_status != APPROVAL:
+            return None
+        counter = ViewCounterItem(*keys.pick_views(pick_id))
+        counter.update(actions=[ViewCounterItem.views.add(1)])
+        pick = _pick(item, int(counter.views))
+        due = pick.folded_at is None or now - pick.folded_at >= FOLD_AGE
+        if pick.pending_views >= FOLD_VIEWS or (due and pick.fold_drift):
+            self._fold(pick, now)
+        return pick
+
+    def fold_views(self, pick_id: int, now: datetime) -> bool:
+        """Fold the pick's waiting views (and the votes and comments since) into its sort keys now, whatever the
+        thresholds; whether it wrote: False when nothing waits, when the pick is not APPROVAL, or when it moved
+        meanwhile (nothing is lost: the next fold takes it)."""
+        pick = self.get(pick_id, with_views=True)
+        return pick is not None and pick.status == APPROVAL and pick.fold_drift and self._fold(pick, now)
+
+    def _fold(self, pick: Pick, now: datetime) -> bool:
+        """Write the counts ``pick`` shows into the pick item and its POPULAR and MOST_VIEWED sort keys, if the item
+        still holds what ``pick`` was read from (its folded views and its popular score); one conditional update.
+        A concurrent fold, vote or comment makes it fail: the views stay counted, a later fold takes them."""
+        stored_score = pick.popular_score - VIEW_WEIGHT * pick.pending_views
+        unchanged = PickItem.views_folded == pick.views_folded
+        if pick.views_folded == 0:
+            unchanged = PickItem.views_folded.does_not_exist() | unchanged
+        try:
+            PickItem(*keys.pick(pick.id)).update(
                 actions=[
-                    PickItem.view_total_count.add(1),
-                    PickItem.popular_score.add(VIEW_WEIGHT),
-                    PickItem.gsi2sk.add(VIEW_WEIGHT * S),
-                    PickItem.gsi3sk.add(S),
+                    PickItem.view_total_count.set(pick.view_total_count),
+                    PickItem.popular_score.set(pick.popular_score),
+                    PickItem.views_folded.set(pick.views_folded + pick.pending_views),
+                    PickItem.folded_at.set(now),
+                    PickItem.gsi2sk.set(keys.ranked(pick.popular_score, pick.id)),
+                    PickItem.gsi3sk.set(keys.ranked(pick.view_total_count, pick.id)),
                 ],
-                condition=PickItem.pk.exists() & (PickItem.content_status == APPROVAL),
+                condition=(PickItem.content_status == APPROVAL) & (PickItem.popular_score == stored_score) & unchanged,
             )
         except UpdateError as error:
             if is_condition_failure(error):
-                return None
+                return False
             raise
-        return _pick(item)
+        return True
 
     def first_vote(self, pick: Pick, actor: Actor, option: PickOption, vote_id: int, now: datetime) -> None:
         """The voter's first vote: the vote item (only if none exists), the option, the total and the score.
@@ -266,11 +385,11 @@ class PickRepository:
             write.save(vote, condition=PickVoteItem.pk.does_not_exist())
             write.update(
                 PickItem(*keys.pick(pick.id)),
+                # GSI2's key follows at the next fold: re-keying it here would double the vote's write units
                 actions=[
                     votes_attribute.add(1),
                     PickItem.vote_total_count.add(1),
                     PickItem.popular_score.add(VOTE_WEIGHT),
-                    PickItem.gsi2sk.add(VOTE_WEIGHT * S),
                 ],
                 condition=PickItem.content_status == APPROVAL,
             )

@@ -10,19 +10,87 @@ PARTITION_KEY = "PK"
 SORT_KEY = "SK"
 TTL_ATTRIBUTE = "expiresAt"
 
+KEYS_ONLY, INCLUDE = "KEYS_ONLY", "INCLUDE"
+
 
 @dataclass(frozen=True)
 class IndexSpec:
-    """A global secondary index: string partition key, numeric sort key (ordered lists, ties broken by id)."""
+    """A global secondary index: string partition key, numeric sort key (ordered lists, ties broken by id), and what
+    it projects besides the keys (``INCLUDE`` the ``attributes``, or ``KEYS_ONLY``).
+
+    No index projects a counter: a view, a vote or a recommend then rewrites no index copy (only a change of an
+    index's sort key does). A list reads the keys from its index and the items in one BatchGet
+    (:func:`devdevdev.store.pages.query_page`)."""
 
     name: str
     partition_key: str
     sort_key: str
     sort_key_type: str = "N"
+    projection: str = KEYS_ONLY
+    attributes: tuple[str, ...] = ()
 
+    def projection_request(self) -> dict[str, Any]:
+        if self.projection == INCLUDE:
+            return {"ProjectionType": INCLUDE, "NonKeyAttributes": list(self.attributes)}
+        return {"ProjectionType": self.projection}
+
+
+# GSI1 is read whole by the lists that are not joined with a BatchGet: companies (what the list renders), the
+# similar-pick candidates (their vectors), the embedding requests waiting, the unread notifications (their type is a
+# filter) and the live connections. None of these attributes moves with a view, a vote, a comment or a recommend.
+GSI1_ATTRIBUTES = (
+    # companies
+    "id",
+    "name",
+    "officialUrl",
+    "officialImageUrl",
+    "careerUrl",
+    "industry",
+    "description",
+    "techArticleTotalCount",
+    # pick embeddings and embedding requests
+    "pickId",
+    "model",
+    "vector",
+    "revision",
+    "titleHash",
+    "requestedAt",
+    "error",
+    "cause",
+    "failedAt",
+    "failures",
+    # notifications
+    "memberId",
+    "type",
+    "message",
+    "isRead",
+    "companyId",
+    "techArticleId",
+    "commentId",
+    "parentCommentId",
+    "originCommentId",
+    "createdAt",
+    # live connections
+    "connectionId",
+    "transport",
+    "endpoint",
+    "types",
+    "connectedAt",
+    TTL_ATTRIBUTE,
+    # comments: the pick-option filter of the comment lists
+    "votedPickOption",
+)
+# The comment lists' filters (pick option; the best comments leave deleted ones out) run in the index.
+COMMENT_FILTER_ATTRIBUTES = ("votedPickOption", "deletedAt")
 
 # Each list order of the API is one of these indexes (see keys.py for which list uses which).
-INDEXES: tuple[IndexSpec, ...] = tuple(IndexSpec(f"GSI{n}", f"GSI{n}PK", f"GSI{n}SK") for n in range(1, 6))
+INDEXES: tuple[IndexSpec, ...] = (
+    IndexSpec("GSI1", "GSI1PK", "GSI1SK", projection=INCLUDE, attributes=GSI1_ATTRIBUTES),
+    IndexSpec("GSI2", "GSI2PK", "GSI2SK", projection=INCLUDE, attributes=COMMENT_FILTER_ATTRIBUTES),
+    IndexSpec("GSI3", "GSI3PK", "GSI3SK", projection=INCLUDE, attributes=COMMENT_FILTER_ATTRIBUTES),
+    IndexSpec("GSI4", "GSI4PK", "GSI4SK"),
+    IndexSpec("GSI5", "GSI5PK", "GSI5SK"),
+)
 
 
 def create_table_request(table_name: str) -> dict[str, Any]:
@@ -51,12 +119,13 @@ def _index_request(index: IndexSpec) -> dict[str, Any]:
             {"AttributeName": index.partition_key, "KeyType": "HASH"},
             {"AttributeName": index.sort_key, "KeyType": "RANGE"},
         ],
-        "Projection": {"ProjectionType": "ALL"},
+        "Projection": index.projection_request(),
     }
 
 
 def ensure_table(client: Any, table_name: str) -> bool:
-    """Create the table if it is missing, or add the indexes a newer schema has; wait until it is usable.
+    """Create the table if it is missing, or bring its indexes to this schema (add the missing ones, delete and
+    create again those whose projection changed); wait until it is usable.
 
     Returns True when the table was created. ``client`` is a boto3 DynamoDB client.
     """
@@ -67,10 +136,18 @@ def ensure_table(client: Any, table_name: str) -> bool:
         client.get_waiter("table_exists").wait(TableName=table_name, WaiterConfig={"Delay": 0.2, "MaxAttempts": 100})
         _enable_ttl(client, table_name)
         return True
-    existing = {index["IndexName"] for index in description.get("GlobalSecondaryIndexes", [])}
+    existing = {index["IndexName"]: index for index in description.get("GlobalSecondaryIndexes", [])}
     for index in INDEXES:
-        if index.name in existing:
+        current = existing.get(index.name)
+        if current is not None and _same_projection(current.get("Projection", {}), index):
             continue
+        if current is not None:
+            # A projection cannot change in place: the index is deleted and created again (the items stay; the
+            # new index is backfilled from them).
+            client.update_table(
+                TableName=table_name, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": index.name}}]
+            )
+            _wait_deleted(client, table_name, index.name)
         client.update_table(
             TableName=table_name,
             AttributeDefinitions=[
@@ -81,6 +158,21 @@ def ensure_table(client: Any, table_name: str) -> bool:
         )
         _wait_active(client, table_name)
     return False
+
+
+def _same_projection(projection: dict[str, Any], index: IndexSpec) -> bool:
+    return projection.get("ProjectionType") == index.projection and sorted(
+        projection.get("NonKeyAttributes") or []
+    ) == sorted(index.attributes)
+
+
+def _wait_deleted(client: Any, table_name: str, index_name: str) -> None:
+    for _ in range(300):
+        table = client.describe_table(TableName=table_name)["Table"]
+        if index_name not in {i["IndexName"] for i in table.get("GlobalSecondaryIndexes", [])}:
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"index {index_name} of {table_name} was not deleted")
 
 
 def _enable_ttl(client: Any, table_name: str) -> None:
