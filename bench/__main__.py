@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import notifications, similar_picks
+from bench import notifications, similar_picks, unread
 
-BENCHMARKS = {"notifications": notifications.main, "similar_picks": similar_picks.main}
+BENCHMARKS = {"notifications": notifications.main, "similar_picks": similar_picks.main, "unread": unread.main}
 
 
 def main(argv: list[str]) -> int:

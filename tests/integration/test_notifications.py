@@ -599,13 +599,17 @@ def test_the_key_command_prints_a_key_once_and_it_publishes(client, seeded, sett
     assert response.json() == {"resultType": "SUCCESS"}
 
 
-def test_the_fan_out_benchmark_runs_and_counts_one_write_per_notification():
+def test_the_fan_out_benchmark_runs_and_counts_one_write_per_notification_and_one_count_per_member():
     from bench.notifications import run
 
     result = run(subscribers=120, article_count=2)
     assert (result["notifications"], result["connected"], result["live_messages"]) == (240, 2, 2)
-    assert result["item_writes_per_notification"] == 1.0
-    assert result["writes_by_kind"] == {"PUBLISHED": 2, "NOTIFICATION": 240, "LIVE": 2}
+    assert (result["item_writes_per_notification"], result["counter_writes_per_notification"]) == (1.0, 0.5)
+    assert result["writes_by_kind"] == {"PUBLISHED": 2, "NOTIFICATION": 240, "UNREAD": 120, "LIVE": 2}
+    # in transactions (2 units an item): the notification, its unread-index entry, half a counter update
+    assert result["write_units_per_notification"]["GSI1"] == 2.0
+    assert 3.0 <= result["write_units_per_notification"]["table"] < 3.05  # + the claims and live messages
+    assert result["requests"]["TransactWriteItems"] == 4  # 33 members (2 puts and a count each) a transaction
 
 
 # Failures -----------------------------------------------------------------------------------------------------------
