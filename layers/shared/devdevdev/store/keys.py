@@ -44,7 +44,8 @@ Layout (PK / SK):
 - ``MEMBER#<id>`` / ``NOTIFICATION#<id:016d>``   a member's notification (the id orders them, newest last)
       GSI1 ``MEMBER#<id>#UNREAD`` / id             while unread (read-all reads it)
 - ``MEMBER#<id>`` / ``UNREAD``                   the member's unread notifications counted by type (moved in the
-                                                 transactions that create and read them)
+                                                 transactions that create and read them); ``UNREAD#<0-7>`` what
+                                                 read-all's parallel transactions took off (the count is their sum)
 - ``COMPANY#<id>`` / ``PUBLISHED#<articleId>``   an article already announced, with its notification id
 - ``CONNECTION#<id>`` / ``CONNECTION``          a live connection (WebSocket, or SSE on the local stack), with a TTL
       GSI1 ``CONNECTED`` / member id               every live connection by member (fan-out finds the connected
@@ -272,8 +273,12 @@ def member_partition(member_id: int) -> str:
     return f"MEMBER#{member_id}"
 
 
-def unread_count(member_id: int) -> tuple[str, str]:
-    return f"MEMBER#{member_id}", "UNREAD"
+UNREAD_COUNT = "UNREAD"
+
+
+def unread_count(member_id: int, lane: int | None = None) -> tuple[str, str]:
+    """The member's unread counter, or one of the items read-all's parallel transactions take their counts off."""
+    return f"MEMBER#{member_id}", UNREAD_COUNT if lane is None else f"{UNREAD_COUNT}#{lane}"
 
 
 def unread_notifications(member_id: int) -> str:

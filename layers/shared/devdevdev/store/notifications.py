@@ -41,6 +41,7 @@ TRANSACTION_SIZE = 100  # DynamoDB's TransactWriteItems limit
 WRITE_THREADS = 8
 READ_ALL_PAGE = 1000
 COMPLETE_ATTEMPTS = 8
+READ_ALL_LANES = 8  # read-all's transactions at once, each on a count item of its own
 _COUNT_FIELDS = {SUBSCRIPTION: "subscription", COMMENT_AND_REPLY: "comment_and_reply"}  # UnreadCountItem's, by type
 
 
@@ -218,15 +219,23 @@ class NotificationRepository:
         return [_notification(i) for i in items[:size]], len(items) > size
 
     def unread_count(self, member_id: int, types: Collection[str] = TYPES) -> int:
-        """How many of the member's notifications of ``types`` are unread: one consistent read of its counter item.
+        """How many of the member's notifications of ``types`` are unread: one consistent Query of its counter item
+        and read-all's lanes (at most 9 items of a few bytes: one read unit).
 
         A member whose counter is not ``complete`` (its notifications may predate the counter) is counted once from
         its notifications; see :meth:`_complete_count`."""
-        try:
-            item = UnreadCountItem.get(*keys.unread_count(member_id), consistent_read=True)
-        except DoesNotExist:
-            item = None
-        counts = _counts(item) if item is not None and item.complete else self._complete_count(member_id)
+        items = list(
+            UnreadCountItem.query(
+                keys.member_partition(member_id),
+                UnreadCountItem.sk.startswith(keys.UNREAD_COUNT),
+                consistent_read=True,
+            )
+        )
+        main = next((item for item in items if item.sk == keys.UNREAD_COUNT), None)
+        if main is None or not main.complete:  # read-all's lanes are written only once it is complete
+            counts = self._complete_count(member_id)
+        else:
+            counts = sum((_counts(item) for item in items), Counter())
         return sum(counts[t] for t in types)
 
     def _complete_count(self, member_id: int) -> Counter[str]:
@@ -300,8 +309,11 @@ class NotificationRepository:
 
         The unread index is read 1,000 keys at a time (only its keys: it may project nothing else), their types are
         read from the table (BatchGets), and those of ``types`` are marked read 99 to a transaction that also takes
-        them off the member's counter. A notification read meanwhile (its condition fails) is left out and the rest
-        written again, so each one is uncounted once however read-one and read-all race."""
+        them off the member's count. A notification read meanwhile (its condition fails) is left out and the rest
+        written again, so each one is uncounted once however read-one and read-all race. The transactions run in 8
+        lanes at once, each taking its counts off an item of its own (``UNREAD#<lane>``, summed into the count), as
+        transactions on one item would cancel each other."""
+        self.unread_count(member_id)  # completes the counter first: read-all's lanes add to a complete count
         done = 0
         unread = NotificationItem.query(
             keys.unread_notifications(member_id),
@@ -387,10 +399,10 @@ def _counts(item: UnreadCountItem) -> Counter[str]:
     return Counter({t: int(getattr(item, field) or 0) for t, field in _COUNT_FIELDS.items()})
 
 
-def _count_update(write: TransactWrite, member_id: int, deltas: Counter[str]) -> None:
-    """Add ``deltas`` (by type) to the member's unread counter, in ``write``."""
+def _count_update(write: TransactWrite, member_id: int, deltas: Counter[str], lane: int | None = None) -> None:
+    """Add ``deltas`` (by type) to the member's unread counter (or one of read-all's lanes), in ``write``."""
     write.update(
-        UnreadCountItem(*keys.unread_count(member_id)),
+        UnreadCountItem(*keys.unread_count(member_id, lane)),
         actions=[
             *(getattr(UnreadCountItem, _COUNT_FIELDS[t]).add(d) for t, d in sorted(deltas.items()) if d),
             UnreadCountItem.changes.add(1),
@@ -483,7 +495,9 @@ def _existing(chunk: Sequence[Notification]) -> set[tuple[int, int]]:
     return found
 
 
-def _read_in(write: TransactWrite, member_id: int, notifications: Sequence[tuple[int, str]]) -> None:
+def _read_in(
+    write: TransactWrite, member_id: int, notifications: Sequence[tuple[int, str]], lane: int | None = None
+) -> None:
     """Mark these (id, type) of the member's notifications read, each on the condition that it is still unread, and
     take them off its counter, in ``write`` (the counter's update comes last)."""
     for notification_id, _ in notifications:
@@ -499,7 +513,7 @@ def _read_in(write: TransactWrite, member_id: int, notifications: Sequence[tuple
     deltas: Counter[str] = Counter()
     for _, notification_type in notifications:
         deltas[notification_type] -= 1
-    _count_update(write, member_id, deltas)
+    _count_update(write, member_id, deltas, lane)
 
 
 def _types(page: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
@@ -519,20 +533,28 @@ def _types(page: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
 
 
 def _read_page(member_id: int, page: Sequence[tuple[str, str]], types: Collection[str]) -> int:
-    """Mark read the notifications of ``types`` among these unread keys, 99 to a transaction with the counter's
-    update; how many this marked (those read meanwhile by another request are left out)."""
+    """Mark read the notifications of ``types`` among these unread keys, 99 to a transaction with the count's
+    update, in ``READ_ALL_LANES`` lanes; how many this marked (those read meanwhile by another request are left
+    out)."""
     if not page:
         return 0
     known = _types(page)
     wanted = [(int(sk.split("#", 1)[1]), known[(pk, sk)]) for pk, sk in page if known.get((pk, sk)) in types]
+    chunks = _chunks(wanted, TRANSACTION_SIZE - 1)
+    lanes = [(lane, chunks[lane::READ_ALL_LANES]) for lane in range(min(READ_ALL_LANES, len(chunks)))]
+    with ThreadPoolExecutor(max_workers=READ_ALL_LANES) as pool:
+        return sum(pool.map(lambda lane: _read_lane(member_id, *lane), lanes))
+
+
+def _read_lane(member_id: int, lane: int, chunks: Sequence[Sequence[tuple[int, str]]]) -> int:
     done = 0
-    for chunk in _chunks(wanted, TRANSACTION_SIZE - 1):
+    for chunk in chunks:
         pending = list(chunk)
         for _ in range(COMPLETE_ATTEMPTS):
             if not pending:
                 break
             try:
-                commit(lambda write, pending=pending: _read_in(write, member_id, pending))
+                commit(lambda write, pending=pending: _read_in(write, member_id, pending, lane))
             except ConditionFailed as failed:  # read meanwhile: left out (their reader uncounted them)
                 gone = set(failed.failed)
                 pending = [n for i, n in enumerate(pending) if i not in gone]
