@@ -15,6 +15,7 @@ BENCHMARKS = [
     "request_tax",
     "cold_start",
     "writes",
+    "unread",
 ]
 
 

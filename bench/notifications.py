@@ -4,7 +4,8 @@ DynamoDB did for each notification.
 It runs on a stack of its own (DynamoDB Local in memory, moto's SQS), through the real code: the publish service
 (claims, queued job), then the worker draining the queue as Lambda's event source would (the first page of 1,000
 subscribers inside the publish job, the other nine as delivery jobs), with 1% of the subscribers connected (SSE
-inboxes), so the live push is measured too. Requests are counted at PynamoDB's connection.
+inboxes), so the live push is measured too. Requests are counted at PynamoDB's connection, and read and write units
+by :class:`bench.meter.Meter` (``ReturnConsumedCapacity=INDEXES``: the table and each index).
 
     make bench BENCH=notifications            SUBSCRIBERS=10000 ARTICLES=3 by default (environment variables)
 """
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bench.meter import Meter
 from bench.results import results_dir
 
 
@@ -29,13 +31,23 @@ def _kind(item: dict[str, Any]) -> str:
     return "LIVE" if pk.startswith("LIVE#") else sk.split("#", 1)[0]
 
 
+TRANSACTION_UNITS = 2  # write units per item (under 1 KB) written in a transaction, on the table and on each index
+
+
 class RequestCounter:
-    """Counts DynamoDB requests by operation, and the items written by kind of item."""
+    """Counts DynamoDB requests by operation, and the items written by kind of item (puts and updates, alone, in
+    batches or in transactions).
+
+    DynamoDB Local reports the units of one write transaction as if it wrote one item (a transaction of five puts: 2
+    units), so the units of transactions are counted here as DynamoDB bills them: 2 per item on the table, and 2 on
+    GSI1 for each item whose entry there is added or removed (every item here is under 1 KB)."""
 
     def __init__(self) -> None:
         self.requests: Counter[str] = Counter()
         self.written: Counter[str] = Counter()
         self.keys_read = 0
+        self.transaction_units: Counter[str] = Counter()  # as billed
+        self.transaction_reported: Counter[str] = Counter()  # as DynamoDB Local reported them (to take them out)
 
     def install(self) -> Callable[[], None]:
         """Start counting; returns the function that stops it."""
@@ -53,9 +65,28 @@ class RequestCounter:
                             counter.written[_kind(request["PutRequest"]["Item"])] += 1
             elif operation == "PutItem":
                 counter.written[_kind(kwargs["Item"])] += 1
+            elif operation == "TransactWriteItems":
+                for action in kwargs["TransactItems"]:
+                    counter.transaction_units["table"] += TRANSACTION_UNITS
+                    if "Put" in action:
+                        counter.written[_kind(action["Put"]["Item"])] += 1
+                        if "GSI1PK" in action["Put"]["Item"]:
+                            counter.transaction_units["GSI1"] += TRANSACTION_UNITS
+                    elif "Update" in action:
+                        counter.written[_kind(action["Update"]["Key"])] += 1
+                        if "REMOVE" in action["Update"]["UpdateExpression"]:  # a notification read: out of GSI1
+                            counter.transaction_units["GSI1"] += TRANSACTION_UNITS
             elif operation == "BatchGetItem":
                 counter.keys_read += sum(len(v["Keys"]) for v in kwargs["RequestItems"].values())
-            return original(connection, operation, kwargs)
+            response = original(connection, operation, kwargs)
+            if operation == "TransactWriteItems":
+                for capacity in response.get("ConsumedCapacity") or []:
+                    counter.transaction_reported["table"] += float(
+                        (capacity.get("Table") or {}).get("CapacityUnits", 0)
+                    )
+                    for name, part in (capacity.get("GlobalSecondaryIndexes") or {}).items():
+                        counter.transaction_reported[name] += float(part.get("CapacityUnits", 0))
+            return response
 
         Connection._make_api_call = counted  # type: ignore[method-assign]
 
@@ -73,6 +104,12 @@ def _subscribe_all(runtime: Any, company_id: int, member_ids: range, now: dateti
     with SubscriptionItem.batch_write() as batch:
         for member_id in member_ids:
             batch.save(subscription_item(member_id, company_id, member_id, now))
+
+
+def _per(units: Counter[str], count: int) -> dict[str, float]:
+    """Units per notification, by table or index, and their total."""
+    per = {name: round(value / count, 3) for name, value in sorted(units.items()) if value}
+    return {**per, "total": round(sum(units.values()) / count, 3)}
 
 
 def run(subscribers: int, article_count: int, connected_share: float = 0.01) -> dict[str, Any]:
@@ -134,6 +171,7 @@ def run(subscribers: int, article_count: int, connected_share: float = 0.01) -> 
 
         counter = RequestCounter()
         pump = QueuePump(moto_endpoint, env["NOTIFICATION_QUEUE_URL"], settings.region)
+        meter = Meter().__enter__()
         uninstall = counter.install()
         try:
             started = time.perf_counter()
@@ -145,6 +183,7 @@ def run(subscribers: int, article_count: int, connected_share: float = 0.01) -> 
             finished = time.perf_counter()
         finally:
             uninstall()
+            meter.__exit__(None, None, None)
 
         expected = subscribers * article_count
         written = sum(runtime.notifications.unread_count(m) for m in (members[0], members[-1]))
@@ -161,7 +200,12 @@ def run(subscribers: int, article_count: int, connected_share: float = 0.01) -> 
             "worker_jobs": jobs,
             "requests": dict(counter.requests),
             "item_writes_per_notification": round(counter.written["NOTIFICATION"] / expected, 3),
-            "write_units_per_notification": 2,  # one item under 1 KB, plus its copy in the unread index (GSI1)
+            "counter_writes_per_notification": round(counter.written["UNREAD"] / expected, 3),
+            "write_units_per_notification": _per(
+                meter.write_units - counter.transaction_reported + counter.transaction_units, expected
+            ),
+            "write_units_reported_by_dynamodb_local": _per(meter.write_units, expected),
+            "read_units_per_notification": _per(meter.read_units, expected),
             "batch_get_keys_per_notification": round(counter.keys_read / expected, 3),
             "live_messages": counter.written["LIVE"],
             "writes_by_kind": dict(counter.written),
@@ -185,7 +229,9 @@ def main() -> None:
         f"answered in {result['publish_answered_ms']} ms, "
         f"{result['notifications']:,} notifications written in {result['fan_out_seconds']} s "
         f"({result['notifications_per_second']:,}/s) by {result['worker_jobs']} worker jobs; "
-        f"{result['item_writes_per_notification']} item writes and {result['write_units_per_notification']} write "
-        f"units per notification; {result['live_messages']} live messages."
+        f"per notification {result['item_writes_per_notification']} item writes, "
+        f"{result['counter_writes_per_notification']} counter writes, "
+        f"{result['write_units_per_notification']['total']} write units {result['write_units_per_notification']}, "
+        f"{result['read_units_per_notification']['total']} read units; {result['live_messages']} live messages."
     )
     print(json.dumps(result["requests"], sort_keys=True))

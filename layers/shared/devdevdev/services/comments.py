@@ -24,7 +24,7 @@ from devdevdev.store.articles import Article
 from devdevdev.store.comments import ADMIN, AUTHOR, Comment, CommentSort
 from devdevdev.store.keys import PICK_COMMENTS, TECH_COMMENTS
 from devdevdev.store.members import Actor, Member
-from devdevdev.store.notifications import notification_item
+from devdevdev.store.notifications import add_notification
 from devdevdev.store.picks import APPROVAL, DELETING, OPTION_TYPES, Pick
 from devdevdev.store.transactions import ConditionFailed, Contended
 
@@ -225,7 +225,7 @@ def write_reply(
             now=now,
             origin=origin,
             parent=parent,
-            also=(lambda write: write.save(notification_item(notification))) if notification else None,
+            also=(lambda write: add_notification(write, notification)) if notification else None,
         ),
         {1: post_gone, 2: kind.deleted_no_reply.error(), 3: kind.deleted_no_reply.error()},
     )

@@ -30,6 +30,7 @@ from devdevdev.store.notifications import (
     Connection,
     Notification,
 )
+from devdevdev.store.transactions import Contended
 
 if TYPE_CHECKING:
     from devdevdev.runtime import Runtime
@@ -354,7 +355,11 @@ def unread_count(runtime: Runtime, member_id: int, types: Collection[str] = DOCU
 def read(runtime: Runtime, member_id: int, notification_id: int) -> dict[str, Any]:
     """``PATCH /notifications/{id}/read``: only the member's own notification (else 404), of any type (the client
     names it, so it was shown it); idempotent."""
-    if not runtime.notifications.mark_read(member_id, notification_id):
+    try:
+        found = runtime.notifications.mark_read(member_id, notification_id)
+    except Contended:
+        raise Errors.TEMPORARY_FAILURE.error() from None
+    if not found:
         raise Errors.NOTIFICATION_NOT_FOUND.error()
     return {"id": notification_id, "isRead": True}
 
@@ -362,7 +367,10 @@ def read(runtime: Runtime, member_id: int, notification_id: int) -> dict[str, An
 def read_all(runtime: Runtime, member_id: int, types: Collection[str] = DOCUMENTED_TYPES) -> int:
     """``PATCH /notifications/read-all``: mark read what this client is shown (its ``types``), nothing it cannot see:
     a reply notification stays unread for the client that will show it."""
-    return runtime.notifications.mark_all_read(member_id, types)
+    try:
+        return runtime.notifications.mark_all_read(member_id, types)
+    except Contended:
+        raise Errors.TEMPORARY_FAILURE.error() from None
 
 
 # Live connections -------------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from pynamodb.transactions import TransactWrite
 from devdevdev.store import keys
 from devdevdev.store.models import CompanyItem, MemberItem, SubscriptionItem
 from devdevdev.store.pages import query_page
+from devdevdev.store.schema import PARTITION_KEY, SORT_KEY
 from devdevdev.store.transactions import commit
 
 
@@ -177,8 +178,12 @@ class SubscriptionRepository:
         return [_company(c) for c in companies if c is not None], page.has_next
 
     def subscribers(self, company_id: int, page_size: int = 1000) -> Iterator[int]:
-        """Every subscriber of a company, by member id (paged Queries; for the notification fan-out)."""
+        """Every subscriber of a company, by member id (paged Queries; for the notification fan-out). Only the
+        index's keys are read: the member id is its sort key."""
         for item in SubscriptionItem.query(
-            keys.company_subscribers(company_id), index_name="GSI2", page_size=page_size
+            keys.company_subscribers(company_id),
+            index_name="GSI2",
+            page_size=page_size,
+            attributes_to_get=[PARTITION_KEY, SORT_KEY, "GSI2SK"],
         ):
             yield int(item.gsi2sk)  # GSI2 projects its keys: the sort key is the member id

@@ -45,7 +45,10 @@ Layout (PK / SK):
 - ``PICK#<id>`` or ``ARTICLE#<id>`` / ``COMMENT_RECOMMEND#<comment>#M<member>``  a member's recommend of a comment
 - ``MEMBER#<id>`` / ``BLAME#<target>``           a member's one blame of a pick, pick comment or tech comment
 - ``MEMBER#<id>`` / ``NOTIFICATION#<id:016d>``   a member's notification (the id orders them, newest last)
-      GSI1 ``MEMBER#<id>#UNREAD`` / id             while unread (the unread count is a COUNT Query of it)
+      GSI1 ``MEMBER#<id>#UNREAD`` / id             while unread (read-all reads it)
+- ``MEMBER#<id>`` / ``UNREAD``                   the member's unread notifications counted by type (moved in the
+                                                 transactions that create and read them); ``UNREAD#<0-7>`` what
+                                                 read-all's parallel transactions took off (the count is their sum)
 - ``COMPANY#<id>`` / ``PUBLISHED#<articleId>``   an article already announced, with its notification id
 - ``CONNECTION#<id>`` / ``CONNECTION``          a live connection (WebSocket, or SSE on the local stack), with a TTL
       GSI1 ``CONNECTED`` / member id               every live connection by member (fan-out finds the connected
@@ -294,6 +297,14 @@ CONNECTED = "CONNECTED"  # GSI1 partition of every live connection, by member id
 
 def member_partition(member_id: int) -> str:
     return f"MEMBER#{member_id}"
+
+
+UNREAD_COUNT = "UNREAD"
+
+
+def unread_count(member_id: int, lane: int | None = None) -> tuple[str, str]:
+    """The member's unread counter, or one of the items read-all's parallel transactions take their counts off."""
+    return f"MEMBER#{member_id}", UNREAD_COUNT if lane is None else f"{UNREAD_COUNT}#{lane}"
 
 
 def unread_notifications(member_id: int) -> str:

@@ -443,6 +443,17 @@ class NotificationItem(TableModel):
     created_at = UTCDateTimeAttribute(attr_name="createdAt")
 
 
+class UnreadCountItem(TableModel):
+    """A member's unread notifications counted by type (``MEMBER#<id>`` / ``UNREAD``), moved in the same transactions
+    that create and read them. ``changes`` grows by one with each such transaction; ``complete`` is set once the
+    notifications written before the counter existed are counted in (``NotificationRepository.unread_count``)."""
+
+    subscription = NumberAttribute(null=True, attr_name="SUBSCRIPTION")
+    comment_and_reply = NumberAttribute(null=True, attr_name="COMMENT_AND_REPLY")
+    changes = NumberAttribute(null=True)
+    complete = BooleanAttribute(null=True)
+
+
 class PublicationItem(TableModel):
     """An article already announced to its company's subscribers, and the notification id it was given."""
 
