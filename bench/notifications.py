@@ -31,23 +31,14 @@ def _kind(item: dict[str, Any]) -> str:
     return "LIVE" if pk.startswith("LIVE#") else sk.split("#", 1)[0]
 
 
-TRANSACTION_UNITS = 2  # write units per item (under 1 KB) written in a transaction, on the table and on each index
-
-
 class RequestCounter:
     """Counts DynamoDB requests by operation, and the items written by kind of item (puts and updates, alone, in
-    batches or in transactions).
-
-    DynamoDB Local reports the units of one write transaction as if it wrote one item (a transaction of five puts: 2
-    units), so the units of transactions are counted here as DynamoDB bills them: 2 per item on the table, and 2 on
-    GSI1 for each item whose entry there is added or removed (every item here is under 1 KB)."""
+    batches or in transactions). Units come from :class:`bench.meter.Meter`, which bills transactions item by item."""
 
     def __init__(self) -> None:
         self.requests: Counter[str] = Counter()
         self.written: Counter[str] = Counter()
         self.keys_read = 0
-        self.transaction_units: Counter[str] = Counter()  # as billed
-        self.transaction_reported: Counter[str] = Counter()  # as DynamoDB Local reported them (to take them out)
 
     def install(self) -> Callable[[], None]:
         """Start counting; returns the function that stops it."""
@@ -67,26 +58,13 @@ class RequestCounter:
                 counter.written[_kind(kwargs["Item"])] += 1
             elif operation == "TransactWriteItems":
                 for action in kwargs["TransactItems"]:
-                    counter.transaction_units["table"] += TRANSACTION_UNITS
                     if "Put" in action:
                         counter.written[_kind(action["Put"]["Item"])] += 1
-                        if "GSI1PK" in action["Put"]["Item"]:
-                            counter.transaction_units["GSI1"] += TRANSACTION_UNITS
                     elif "Update" in action:
                         counter.written[_kind(action["Update"]["Key"])] += 1
-                        if "REMOVE" in action["Update"]["UpdateExpression"]:  # a notification read: out of GSI1
-                            counter.transaction_units["GSI1"] += TRANSACTION_UNITS
             elif operation == "BatchGetItem":
                 counter.keys_read += sum(len(v["Keys"]) for v in kwargs["RequestItems"].values())
-            response = original(connection, operation, kwargs)
-            if operation == "TransactWriteItems":
-                for capacity in response.get("ConsumedCapacity") or []:
-                    counter.transaction_reported["table"] += float(
-                        (capacity.get("Table") or {}).get("CapacityUnits", 0)
-                    )
-                    for name, part in (capacity.get("GlobalSecondaryIndexes") or {}).items():
-                        counter.transaction_reported[name] += float(part.get("CapacityUnits", 0))
-            return response
+            return original(connection, operation, kwargs)
 
         Connection._make_api_call = counted  # type: ignore[method-assign]
 
@@ -201,10 +179,7 @@ def run(subscribers: int, article_count: int, connected_share: float = 0.01) -> 
             "requests": dict(counter.requests),
             "item_writes_per_notification": round(counter.written["NOTIFICATION"] / expected, 3),
             "counter_writes_per_notification": round(counter.written["UNREAD"] / expected, 3),
-            "write_units_per_notification": _per(
-                meter.write_units - counter.transaction_reported + counter.transaction_units, expected
-            ),
-            "write_units_reported_by_dynamodb_local": _per(meter.write_units, expected),
+            "write_units_per_notification": _per(meter.write_units, expected),
             "read_units_per_notification": _per(meter.read_units, expected),
             "batch_get_keys_per_notification": round(counter.keys_read / expected, 3),
             "live_messages": counter.written["LIVE"],

@@ -45,3 +45,27 @@ def test_a_refused_conditional_write_counts_as_a_call_and_a_write_unit(runtime):
         else:
             raise AssertionError("the conditional put was not refused")
     assert (dict(meter.by_operation), dict(meter.refused), meter.wcu) == ({"PutItem": 1}, {"PutItem": 1}, 1.0)
+
+
+def test_a_write_transaction_is_billed_for_every_item_and_index_entry(runtime):
+    # DynamoDB Local reports one item's units for the whole transaction; DynamoDB bills each item twice
+    from devdevdev.store.models import transaction
+
+    with Meter() as meter, transaction() as write:
+        for n in range(5):
+            write.save(CounterItem(f"METER#T{n}", "A", value=1, gsi1pk="L", gsi1sk=n))
+    assert meter.by_operation == {"TransactWriteItems": 1}
+    assert dict(meter.write_units) == {"table": 10.0, "GSI1": 10.0}
+
+    # a counter that does not move an index key or a projected attribute: the table only
+    with Meter() as updates, transaction() as write:
+        for n in range(3):
+            write.update(CounterItem(f"METER#T{n}", "A"), actions=[CounterItem.value.add(1)])
+    assert dict(updates.write_units) == {"table": 6.0}
+
+
+def test_a_read_that_finds_nothing_costs_a_unit(runtime):
+    with Meter() as meter:
+        assert list(CounterItem.query("METER#none")) == []
+        assert list(CounterItem.query("METER#none", consistent_read=True)) == []
+    assert (meter.calls, dict(meter.read_units)) == (2, {"table": 1.5})

@@ -136,7 +136,7 @@ def test_ensure_table_brings_an_existing_tables_indexes_to_the_new_projections(r
 def test_the_writes_benchmark_runs_and_meets_the_goals():
     from bench.writes import measure
 
-    results = measure(repeats=3)
+    results = measure(repeats=10)  # one whole fold cycle: the fold's units are shared by the 10 views it folds
     assert results["view"]["wcu"] <= 2
     assert results["vote"]["wcu"] <= 6
     for name in ("picks", "picks popular", "my picks", "my subscriptions"):

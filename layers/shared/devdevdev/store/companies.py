@@ -174,7 +174,8 @@ class SubscriptionRepository:
             join=lambda page_keys: [(CompanyItem, *keys.company(_subscribed_company(sk))) for _, sk in page_keys],
             projected=True,
         )
-        companies = [page.joined.of(CompanyItem, keys.company(int(i.company_id))) for i in page.items]
+        # only the subscriptions' keys are read from GSI1: the company id is in the sort key
+        companies = [page.joined.of(CompanyItem, keys.company(_subscribed_company(i.sk))) for i in page.items]
         return [_company(c) for c in companies if c is not None], page.has_next
 
     def subscribers(self, company_id: int, page_size: int = 1000) -> Iterator[int]:

@@ -36,8 +36,9 @@ class IndexSpec:
 
 
 # GSI1 is read whole by the lists that are not joined with a BatchGet: companies (what the list renders), the
-# similar-pick candidates (their vectors), the embedding requests waiting, the unread notifications (their type is a
-# filter) and the live connections. None of these attributes moves with a view, a vote, a comment or a recommend.
+# similar-pick candidates (their vectors) and the embedding requests waiting. The unread notifications and the live
+# connections are read by their keys only (the rest by BatchGet), which keeps the list within CloudFormation's 20
+# non-key attributes per index. None of these attributes moves with a view, a vote, a comment or a recommend.
 GSI1_ATTRIBUTES = (
     # companies
     "id",
@@ -59,24 +60,6 @@ GSI1_ATTRIBUTES = (
     "cause",
     "failedAt",
     "failures",
-    # notifications
-    "memberId",
-    "type",
-    "message",
-    "isRead",
-    "companyId",
-    "techArticleId",
-    "commentId",
-    "parentCommentId",
-    "originCommentId",
-    "createdAt",
-    # live connections
-    "connectionId",
-    "transport",
-    "endpoint",
-    "types",
-    "connectedAt",
-    TTL_ATTRIBUTE,
     # comments: the pick-option filter of the comment lists
     "votedPickOption",
 )
