@@ -265,7 +265,11 @@ def test_reply_messages_reach_only_the_streams_and_sockets_that_ask_for_reply_no
         _reply_to_a_comment_of(api, member, replier)
         # Then the new client's stream and socket get the reply message, the old client's stream nothing
         assert new.next_data(3)["message"] == "회원님의 댓글에 새로운 답글이 달렸어요!"
-        assert json.loads(socket.recv(timeout=3))["message"] == "회원님의 댓글에 새로운 답글이 달렸어요!"
+        first = json.loads(socket.recv(timeout=3))["message"]
+        if first == "읽지 않은 알림이 1개 있어요!":
+            # the queued greeting ran after the reply landed (a loaded machine), so it counts the reply
+            first = json.loads(socket.recv(timeout=3))["message"]
+        assert first == "회원님의 댓글에 새로운 답글이 달렸어요!"
         time.sleep(0.5)
         assert all(not e.startswith("data: ") for e in list(old.events.queue))
         # and a publish reaches the old client's stream (the socket asked for replies only: it gets nothing)
