@@ -10,9 +10,9 @@ from __future__ import annotations
 FUNCTION_MEMORY_MB: dict[str, int] = {
     # the HTTP API's functions (budget: a p95 of 250 ms in the handler)
     "AuthFunction": 256,
-    "PicksFunction": 256,
+    "PicksFunction": 384,  # a pick page and its vote state: about 70 ms of CPU per call at one vCPU (2026-12-06)
     "ArticlesFunction": 256,
-    "CommentsFunction": 384,  # the heaviest handler: a comment page takes about 36 ms of CPU at one vCPU
+    "CommentsFunction": 512,  # the heaviest handler: about 80 ms of CPU per call at one vCPU (2026-12-06)
     "MypageFunction": 256,
     "NotificationsFunction": 256,
     # what the API's writes start (budget: a p95 of 2 s): the floor meets it
