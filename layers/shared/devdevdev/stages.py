@@ -30,7 +30,6 @@ class Stage:
     deletion_protection: bool = False
     tags: dict[str, str] = field(default_factory=dict)
     # The deployed resources' sizes (read only by the CDK app).
-    function_memory_mb: int = 512
     log_retention_days: int = 30
     search_data_nodes: int = 1  # two or more also spread the domain over two availability zones
     search_instance_type: str = "t3.small.search"
@@ -61,7 +60,6 @@ STAGES: dict[str, Stage] = {
         frontend_url="https://www.devdevdev.co.kr/",
         hsts_max_age_seconds=HSTS_MAX_AGE_SECONDS,
         deletion_protection=True,
-        function_memory_mb=1024,
         log_retention_days=365,
         search_data_nodes=2,
         search_instance_type="m7g.large.search",
