@@ -1,5 +1,5 @@
 """functions/articles (and GET /mypage/bookmarks) through the local gateway, on DynamoDB Local and the embedded search
-engine (behavior-notes §6, §2.8 and Appendix A).
+engine (docs/rules.md#articles, #mypage-bookmarks).
 
 The gateway drains DynamoDB Local's stream into the search index before every GET of the articles group, so a write
 (ingestion, a view, a recommend) is visible to the next article list.

@@ -2,9 +2,9 @@
 
 Blames: the reasons, every documented error and its order (duplicate first, then the target, then the reason), one
 blame per member and target (also under concurrency), the target's blame count, ``customReason`` kept only for 기타
-(behavior-notes §8 and decision 14). My comments: the member's live comments and replies of both kinds merged newest
+(docs/rules.md#blames-blame). My comments: the member's live comments and replies of both kinds merged newest
 first with one cursor per kind, exact ``last``, the filters and their totals, and what deleting comments or a pick
-does to them (behavior-notes §2.7 and the decisions).
+does to them (docs/rules.md#mypage-comments).
 """
 
 from __future__ import annotations
@@ -617,7 +617,8 @@ def test_pick_options_show_only_on_public_comments(client, user, admin):
         reply_id: (None, None),
         no_vote_id: (None, None),
     }
-    # Switching the vote later leaves the comment with the option it was written for (behavior-notes §4.3)
+    # Switching the vote later leaves the comment with the option it was written for
+    # (docs/rules.md#comments-vote-public)
     vote(client, user, 1, 1)
     item = next(i for i in mine(client, user)["content"] if i["commentId"] == public_id)
     assert (item["pickOptionTitle"], item["pickOptionType"]) == (PICK_OPTIONS[1][1], "secondPickOption")

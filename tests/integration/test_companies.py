@@ -1,4 +1,4 @@
-"""Companies and subscriptions through the local gateway (behavior-notes §5, §2.9)."""
+"""Companies and subscriptions through the local gateway (docs/rules.md#companies, #mypage-subscriptions)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The auto-complete keyword store on DynamoDB Local: sharded string sets grown with ``ADD``, read with one Query,
-cached per process and checked against a version counter past a short TTL (behavior-notes §6.7)."""
+cached per process and checked against a version counter past a short TTL (docs/rules.md#articles-auto-complete)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""functions/mypage through the local gateway: exit survey, exit, nickname (behavior-notes §2.1–§2.5)."""
+"""functions/mypage through the local gateway: exit survey, exit, nickname (docs/rules.md#mypage)."""
 
 from __future__ import annotations
 

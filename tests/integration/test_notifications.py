@@ -1,4 +1,5 @@
-"""Notifications through the local gateway (behavior-notes §7): the crawler's publish (api-key and signed), the
+"""Notifications through the local gateway (docs/rules.md#notifications): the crawler's publish (api-key and signed),
+the
 queued fan-out run by the real worker code on moto's SQS, the lists, read state, and reply notifications."""
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Pick comments (functions/comments, pick half) through the local gateway, on DynamoDB Local.
 
 The contract's pick comment endpoints (write, reply, modify, delete, list, recommend, best) with the rules of
-behavior-notes §4 and its decisions: members and anonymous members write, recommends are for members, deleted
+docs/rules.md#comments: members and anonymous members write, recommends are for members, deleted
 comments stay with their texts, ``replyTotalCount`` counts the replies shown, ``last`` is exact, every order
 tie-breaks on id, best comments are clamped into 3..10, and every documented error message.
 """

@@ -1,6 +1,6 @@
 """functions/picks (and GET /mypage/picks) through the local gateway, on DynamoDB Local.
 
-Every documented example and error message of the pick endpoints, plus the decisions of behavior-notes: exact
+Every documented example and error message of the pick endpoints, plus the departures of docs/rules.md#departures: exact
 ``last``, id tie-breaks, APPROVAL-only lists, votes that check the option and the status, moderation.
 """
 

@@ -1,5 +1,5 @@
 """functions/comments for tech articles through the local gateway, on DynamoDB Local (contract "기술블로그 댓글",
-behavior-notes §4 and the decisions that override it).
+docs/rules.md#comments).
 
 Comment ids come from a counter shared by every comment of the table, so tests read them from the write answers.
 ``createdAt`` is real time: items are compared with it normalised (after checking its format and zone).

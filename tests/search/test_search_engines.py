@@ -154,7 +154,8 @@ def test_get_by_elastic_id(articles: SearchEngine) -> None:
     assert articles.get("article-404") is None
 
 
-# Special characters (behavior-notes A.3) ---------------------------------------------------------------------------
+# Special characters (docs/rules.md#articles-keyword-syntax)
+# ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The envelope and the Slice JSON (behavior-notes §0.1, §0.3)."""
+"""The envelope and the Slice JSON (docs/rules.md#conv-envelope, #conv-slice)."""
 
 import json
 

@@ -1,4 +1,5 @@
-"""Hangul decomposition for keyword auto-complete: jamo keys and initial-consonant keys (behavior-notes §6.7)."""
+"""Hangul decomposition for keyword auto-complete: jamo keys and initial-consonant keys
+(docs/rules.md#articles-auto-complete)."""
 
 from __future__ import annotations
 

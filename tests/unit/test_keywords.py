@@ -1,4 +1,5 @@
-"""Keyword auto-complete matching and ranking, keyword cleaning and extraction from titles (behavior-notes §6.7)."""
+"""Keyword auto-complete matching and ranking, keyword cleaning and extraction from titles
+(docs/rules.md#articles-auto-complete)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""How members' emails are shown to others (behavior-notes §2.3)."""
+"""How members' emails are shown to others (docs/rules.md#conv-email-masking)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The cookies of behavior-notes §1.2, with Domain, Secure and SameSite from the stage."""
+"""The cookies of docs/rules.md#auth-cookies, with Domain, Secure and SameSite from the stage."""
 
 from __future__ import annotations
 

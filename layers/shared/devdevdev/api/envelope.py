@@ -1,4 +1,4 @@
-"""The response envelope and the Slice JSON of the contract (behavior-notes §0.1, §0.3)."""
+"""The response envelope and the Slice JSON of the contract (docs/rules.md#conv-envelope, #conv-slice)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Raise :class:`ApiError` with one of the :class:`Errors` entries; the resolver renders it once as
 ``{"resultType": "FAIL", "message": ..., "errorCode": ...}``. ``errorCode`` is the HTTP status except for the
-external-system error (HTTP 500, errorCode 503), as upstream does (behavior-notes §9.1).
+external-system error (HTTP 500, errorCode 503), as upstream does (docs/rules.md#conv-errors).
 """
 
 from __future__ import annotations

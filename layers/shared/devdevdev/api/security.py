@@ -1,4 +1,4 @@
-"""Which paths need what, as upstream's security configuration says (behavior-notes §0.6).
+"""Which paths need what, as upstream's security configuration says (docs/rules.md#conv-security-paths).
 
 Paths are relative to the base path ``/devdevdev/api/v1``.
 """

@@ -1,4 +1,4 @@
-"""The contract's date formats (behavior-notes §0.2).
+"""The contract's date formats (docs/rules.md#conv-dates).
 
 Instants are stored in UTC; they are rendered in the caller's zone (Asia/Seoul unless the request says otherwise).
 """

@@ -1,4 +1,4 @@
-"""OAuth2 login with a Kakao-compatible provider (behavior-notes §1.3).
+"""OAuth2 login with a Kakao-compatible provider (docs/rules.md#auth-oauth-login).
 
 The authorization request carries a signed, expiring ``state`` (no server session needed); the callback checks it,
 exchanges the code (``client_secret_post``), reads the profile and finds or creates the member.

@@ -8,10 +8,11 @@ its consecutive bigrams: it matches exactly where the word occurs as a substring
 "스프링을", "node.js" finds "Node.js"; "스프 링" is not "스프링"). Whitespace runs count as one space.
 
 Query syntax (why a parser of our own): the legacy API fed the keyword to Elasticsearch ``query_string`` with
-default operator AND, and a keyword that syntax could not parse was the 400 "special characters" error (behavior-notes
-A.3). tantivy's own query parser has another grammar (it accepts ``!`` and ``/`` alone, rejects ``'``) and cannot
-build the positioned bigram phrases, so this module parses the keyword itself with the grammar of Lucene's classic
-query parser, the one ``query_string`` uses, and raises :class:`InvalidQuery` where that parser fails:
+default operator AND, and a keyword that syntax could not parse was the 400 "special characters" error
+(docs/rules.md#articles-keyword-syntax). tantivy's own query parser has another grammar (it accepts ``!`` and ``/``
+alone, rejects ``'``) and cannot build the positioned bigram phrases, so this module parses the keyword itself with the
+grammar of Lucene's classic query parser, the one ``query_string`` uses, and raises :class:`InvalidQuery` where that
+parser fails:
 unbalanced ``( ) [ ] { } "``, a dangling ``! ^ - + ~ :`` or ``AND``/``OR``, an unterminated ``/regex/``, a trailing
 ``\\``. Everything else parses: ``C#`` and ``node.js`` search for themselves, and a word of punctuation alone
 (``@ = # $ % & _ < > , . ; '``) is dropped, as OpenSearch's analysers drop it. Meanings kept:
@@ -366,7 +367,7 @@ class _Parser:
 
 def parse_keyword(keyword: str) -> _Group:
     """The keyword as ``query_string`` (default operator AND) would read it; :class:`InvalidQuery` where that syntax
-    fails (behavior-notes A.3)."""
+    fails (docs/rules.md#articles-keyword-syntax)."""
     return _Parser(keyword).parse()
 
 

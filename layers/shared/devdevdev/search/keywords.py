@@ -1,5 +1,5 @@
-"""Keyword auto-complete (behavior-notes §6.7, ``GET /keywords/auto-complete?prefix=``): the keyword store and the
-matching.
+"""Keyword auto-complete (docs/rules.md#articles-auto-complete, ``GET /keywords/auto-complete?prefix=``): the keyword
+store and the matching.
 
 Keywords
     A keyword is NFC text, trimmed, inner whitespace collapsed to one space, 1..100 characters

@@ -1,6 +1,6 @@
 """The article search engine on OpenSearch (Amazon OpenSearch Service in AWS, or any OpenSearch at a plain URL).
 
-The legacy API's behaviour (behavior-notes Appendix A): the keyword goes to ``query_string`` with default operator
+The legacy API's behaviour (docs/rules.md#articles-list): the keyword goes to ``query_string`` with default operator
 AND, over ``title^2`` and ``contents`` analysed by nori; a keyword the syntax cannot parse is :class:`InvalidQuery`.
 Lists page with ``sort`` + ``search_after`` on (sort value, ``reg_date``, ``id``), reading one hit more than the page
 to know ``has_next`` exactly, and ``track_total_hits`` for the exact ``total``.

@@ -1,10 +1,10 @@
 """The search port: what the article list needs from a search engine, whichever engine it is.
 
 Every list of ``GET /articles`` (with or without a keyword) is served by the engine, as the legacy OpenSearch-era API
-did (behavior-notes Appendix A): the engine holds each article's searchable text and its sort values, kept fresh
+did (docs/rules.md#articles-list): the engine holds each article's searchable text and its sort values, kept fresh
 from the table's change stream.
 
-Order of a page (Appendix A.2, ties always broken by id):
+Order of a page (docs/rules.md#articles-list-order, ties always broken by id):
 - without keyword: the sort's field DESC, then ``reg_date`` DESC, then ``id`` DESC
   (LATEST = reg_date, POPULAR = popular_score, MOST_VIEWED = view_total_count, MOST_COMMENTED = comment_total_count;
   HIGHEST_SCORE without a keyword is LATEST);

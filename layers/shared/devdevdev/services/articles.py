@@ -1,5 +1,4 @@
-"""Tech articles (기술블로그): ingestion, the searched lists, detail, bookmarks, recommends (behavior-notes §6 and
-Appendix A)."""
+"""Tech articles (기술블로그): ingestion, the searched lists, detail, bookmarks, recommends (docs/rules.md#articles)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Blames (신고): the reasons, and blaming a pick, a pick comment or a tech comment (behavior-notes §8 and its
-decisions: one blame per member and target, enforced by the write's condition; a body naming no target is a 400)."""
+"""Blames (신고): the reasons, and blaming a pick, a pick comment or a tech comment (docs/rules.md#blames: one blame per
+member and target, enforced by the write's condition; a body naming no target is a 400)."""
 
 from __future__ import annotations
 

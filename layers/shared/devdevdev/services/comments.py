@@ -1,4 +1,5 @@
-"""Comments and replies on picks and tech articles (behavior-notes §4 and its decisions), and my comments (§2.7).
+"""Comments and replies on picks and tech articles (docs/rules.md#comments), and my comments
+(docs/rules.md#mypage-comments).
 
 Pick comments and tech comments work the same way; :class:`Kind` holds what differs (field names, messages, the
 post they belong to). Every function returns the ``data`` of its response or raises an
@@ -93,7 +94,7 @@ def _contents(kind: Kind, body: dict[str, Any]) -> str:
 
 
 def best_size(size: int | None) -> int:
-    """Best comments: 3 by default, clamped into 3..10 (decision 15)."""
+    """Best comments: 3 by default, clamped into 3..10 (docs/rules.md#comments-best)."""
     return BEST_MIN if size is None else min(max(size, BEST_MIN), BEST_MAX)
 
 
@@ -359,7 +360,7 @@ class _Renderer:
         return {"anonymousMemberId": comment.anonymous_member_id}  # type: ignore[dict-item]
 
     def _parent_author_id(self, reply: Comment) -> dict[str, int]:
-        """The parent's author id, in the field of the parent's own kind (decision 7)."""
+        """The parent's author id, in the field of the parent's own kind (docs/rules.md#comments-pick-list)."""
         if reply.parent_member_id is not None:
             return {f"{self.kind.prefix}ParentCommentMemberId": reply.parent_member_id}
         return {f"{self.kind.prefix}ParentCommentAnonymousMemberId": reply.parent_anonymous_member_id}  # type: ignore[dict-item]
@@ -409,7 +410,7 @@ class _Renderer:
             "author": common["author"],
             "maskedEmail": common["maskedEmail"],
             "contents": common["contents"],
-            "replyTotalCount": len(replies),  # replies shown, as for picks (decision 2)
+            "replyTotalCount": len(replies),  # replies shown, as for picks (docs/rules.md#comments-reply-count)
             "recommendTotalCount": comment.recommend_total_count,
             "isCommentAuthor": common["isCommentAuthor"],
             "isRecommended": common["isRecommended"],

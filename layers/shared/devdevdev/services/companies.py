@@ -1,4 +1,4 @@
-"""Companies and subscriptions (behavior-notes §5, §2.9)."""
+"""Companies and subscriptions (docs/rules.md#companies, #mypage-subscriptions)."""
 
 from __future__ import annotations
 

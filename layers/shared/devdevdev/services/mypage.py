@@ -1,4 +1,5 @@
-"""My page: the exit survey, leaving, and nickname changes (behavior-notes §2.1, §2.2, §2.4, §2.5)."""
+"""My page: the exit survey, leaving, and nickname changes (docs/rules.md#mypage-random-nickname,
+#mypage-nickname-change, #mypage-exit-survey, #mypage-exit)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Notifications (behavior-notes §7): the crawler's publish, the fan-out worker, the lists, read state, replies.
+"""Notifications (docs/rules.md#notifications): the crawler's publish, the fan-out worker, the lists, read state,
+replies.
 
 Publishing claims each article once (``COMPANY#<id>/PUBLISHED#<article>``, a conditional write) and queues one job;
 it answers at once. The worker reads the company's subscribers a page of 1,000 at a time; each page becomes one

@@ -1,4 +1,4 @@
-"""Picks (픽픽픽): lists, detail, create, modify, delete, votes and moderation (behavior-notes §3 and its decisions).
+"""Picks (픽픽픽): lists, detail, create, modify, delete, votes and moderation (docs/rules.md#picks).
 
 Every function takes the runtime (repositories and ports) and already-parsed input; it returns the ``data`` of the
 response or raises an :class:`~devdevdev.api.errors.ApiError` from the catalogue.
@@ -51,7 +51,8 @@ MODERATION_STATUSES = (APPROVAL, REJECT)
 
 
 def percent(votes: int, total: int) -> int:
-    """``round_half_up(votes / total, 2) * 100`` as an int; 0 when nobody voted (§3.4: 1/3 → 33, 2/3 → 67)."""
+    """``round_half_up(votes / total, 2) * 100`` as an int; 0 when nobody voted (docs/rules.md#picks-percent: 1/3 → 33,
+    2/3 → 67)."""
     if total <= 0:
         return 0
     return int((Decimal(votes) / Decimal(total)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) * 100)

@@ -1,4 +1,4 @@
-"""나도 고민 했는데 픽픽픽 (similar picks, behavior-notes §3.11) and the embeddings behind it.
+"""나도 고민 했는데 픽픽픽 (similar picks, docs/rules.md#picks-similar) and the embeddings behind it.
 
 ``similar_picks`` answers the endpoint from the stored embeddings; ``embed_picks`` and ``record_failure`` are what
 the embed Lambda and its failure handler run (the Step Functions pipeline, ``devdevdev.embeddings.pipeline``);

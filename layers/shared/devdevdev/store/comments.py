@@ -27,7 +27,8 @@ from devdevdev.store.pages import Found, Key, Wanted, batch_get, fill, query_pag
 from devdevdev.store.transactions import ConditionFailed, Contended, commit
 
 S = keys.SCORE_SHIFT
-COMMENT_WEIGHT = 4  # the popular score a comment adds to its pick or article (behavior-notes §3.2, §6.2)
+# the popular score a comment adds to its pick or article (docs/rules.md#picks-popular-score, #articles-popular-score)
+COMMENT_WEIGHT = 4
 AUTHOR, ADMIN = "AUTHOR", "ADMIN"  # who deleted a comment
 APPROVAL = "APPROVAL"
 THREAD_READERS = 8  # concurrent reply Queries per page
@@ -325,7 +326,8 @@ class CommentRepository:
 
     def delete(self, comment: Comment, *, deleted_by: str, now: datetime, require_approved_pick: bool) -> None:
         """Soft-delete a comment: it stays in its lists with who deleted it, leaves its author's comment list and
-        (top-level) the post's count of live top-level comments. Totals and reply counts stay (behavior-notes §4.1).
+        (top-level) the post's count of live top-level comments. Totals and reply counts stay
+        (docs/rules.md#comments-delete).
 
         Raises ``ConditionFailed``: 0 when it was deleted meanwhile, 1 when the pick is not APPROVAL (if required)."""
 

@@ -1,4 +1,4 @@
-"""The random-nickname dictionary (behavior-notes §2.1): words by type, one item per type."""
+"""The random-nickname dictionary (docs/rules.md#mypage-random-nickname): words by type, one item per type."""
 
 from __future__ import annotations
 

@@ -287,7 +287,7 @@ class MemberRepository:
 
 
 class AnonymousMemberRepository:
-    """Find-or-create of anonymous members (behavior-notes §0.5)."""
+    """Find-or-create of anonymous members (docs/rules.md#conv-anonymous-member)."""
 
     def __init__(self, ids: IdAllocator, rng: random.Random | None = None) -> None:
         self._ids = ids

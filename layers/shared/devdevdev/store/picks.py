@@ -50,7 +50,7 @@ FIRST, SECOND = "firstPickOption", "secondPickOption"
 OPTION_TYPES = (FIRST, SECOND)
 S = keys.SCORE_SHIFT
 
-# Popular-score weights (behavior-notes §3.2).
+# Popular-score weights (docs/rules.md#picks-popular-score).
 COMMENT_WEIGHT, VOTE_WEIGHT, VIEW_WEIGHT = 4, 4, 2
 # When a view folds the waiting views (and the votes and comments since) into the pick's list sort keys.
 FOLD_VIEWS = 10
