@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -91,38 +90,15 @@ def _per(units: Counter[str], count: int) -> dict[str, float]:
 
 
 def run(subscribers: int, article_count: int, connected_share: float = 0.01) -> dict[str, Any]:
-    from infra.local import services
-    from infra.local.queues import QueuePump, ensure_queue
+    from devdevdev.services import notifications
+    from devdevdev.store.articles import ArticleDraft
+    from devdevdev.store.notifications import Connection
 
-    os.environ.update(services.LOCAL_CREDENTIALS)
-    dynamodb_port, moto_port = services.free_port(), services.free_port()
-    dynamodb = services.start_dynamodb(dynamodb_port)
-    moto = services.start_s3(moto_port)
-    try:
-        endpoint, moto_endpoint = f"http://127.0.0.1:{dynamodb_port}", f"http://127.0.0.1:{moto_port}"
-        table = f"bench-{uuid.uuid4().hex[:8]}"
-        env = {
-            "STAGE": "test",
-            "TABLE_NAME": table,
-            "DYNAMODB_ENDPOINT": endpoint,
-            "SQS_ENDPOINT": moto_endpoint,
-            "NOTIFICATION_QUEUE_URL": ensure_queue(moto_endpoint, f"{table}-notifications"),
-        }
-        from devdevdev.clock import Clock
-        from devdevdev.runtime import Runtime, use_runtime
-        from devdevdev.services import notifications
-        from devdevdev.settings import Settings
-        from devdevdev.store.articles import ArticleDraft
-        from devdevdev.store.notifications import Connection
-        from devdevdev.store.schema import ensure_table
+    from bench.stack import local_stage
+    from infra.local.queues import QueuePump
 
-        from infra.local.seed import seed
-
-        settings = Settings.from_env(env)
-        ensure_table(services.dynamodb_client(endpoint), table)
-        runtime = Runtime(settings, Clock())
-        use_runtime(runtime)
-        seed(runtime)
+    with local_stage() as stage:  # seeded, with the notification queue
+        runtime, env = stage.runtime, stage.env
         now = runtime.clock.now()
         first_member = 1_000_000
         members = range(first_member, first_member + subscribers)
@@ -148,7 +124,7 @@ def run(subscribers: int, article_count: int, connected_share: float = 0.01) -> 
             )
 
         counter = RequestCounter()
-        pump = QueuePump(moto_endpoint, env["NOTIFICATION_QUEUE_URL"], settings.region)
+        pump = QueuePump(env["SQS_ENDPOINT"], env["NOTIFICATION_QUEUE_URL"], runtime.settings.region)
         meter = Meter().__enter__()
         uninstall = counter.install()
         try:
@@ -186,12 +162,6 @@ def run(subscribers: int, article_count: int, connected_share: float = 0.01) -> 
             "writes_by_kind": dict(counter.written),
         }
         return result
-    finally:
-        from devdevdev.runtime import use_runtime
-
-        use_runtime(None)
-        moto.stop()
-        services.stop(dynamodb)
 
 
 def main() -> None:
