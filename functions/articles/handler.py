@@ -7,8 +7,8 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from devdevdev.api.app import create_resolver, handle, ok, ok_list, scope
-from devdevdev.api.errors import Errors
-from devdevdev.api.request import cursor_id, page_size, parse_decimal
+from devdevdev.domain.errors import Errors
+from devdevdev.domain.parsing import cursor_id, page_size, parse_decimal
 from devdevdev.search.port import ArticleSort
 from devdevdev.services import articles
 from devdevdev.store.articles import elastic_id_of

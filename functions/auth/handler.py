@@ -7,9 +7,9 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from devdevdev.api.app import create_resolver, error_response, handle, logger, ok, scope
 from devdevdev.api.cookies import CookieJar
-from devdevdev.api.errors import Errors
 from devdevdev.api.security import BASE_PATH
 from devdevdev.auth.oauth import OAuthProvider, StateSigner
+from devdevdev.domain.errors import Errors
 from devdevdev.services import auth as tokens
 from devdevdev.services import login
 

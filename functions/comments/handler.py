@@ -7,7 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from devdevdev.api.app import create_resolver, handle, ok, ok_list, scope
-from devdevdev.api.request import cursor_id, page_size, parse_int
+from devdevdev.domain.parsing import cursor_id, page_size, parse_int
 from devdevdev.services import comments
 from devdevdev.services.comments import PICK, TECH, Kind
 from devdevdev.store.comments import CommentSort

@@ -7,7 +7,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from devdevdev.api.app import create_resolver, handle, ok, scope
 from devdevdev.api.cookies import CookieJar
-from devdevdev.api.request import cursor_id, page_size
+from devdevdev.domain.parsing import cursor_id, page_size
 from devdevdev.services import mypage
 
 app = create_resolver()

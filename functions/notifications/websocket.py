@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from devdevdev.api.envelope import JSON, failure, to_json
-from devdevdev.api.errors import ApiError, Errors
 from devdevdev.api.inputs import check_text
+from devdevdev.domain.errors import ApiError, Errors
 from devdevdev.logs import logger
 from devdevdev.runtime import get_runtime
 from devdevdev.services import notifications

@@ -6,8 +6,8 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from devdevdev.api.app import create_resolver, handle, ok, ok_list, scope
-from devdevdev.api.errors import Errors
-from devdevdev.api.request import cursor_id, page_size
+from devdevdev.domain.errors import Errors
+from devdevdev.domain.parsing import cursor_id, page_size
 from devdevdev.services import picks
 from devdevdev.store.picks import PickSort
 

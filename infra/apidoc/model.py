@@ -64,7 +64,7 @@ class Doc:
     body: tuple[Field, ...] = ()
     multipart: tuple[Param, ...] = ()
     response: tuple[Field, ...] = ()
-    errors: tuple[str, ...] = ()  # names in devdevdev.api.errors.Errors
+    errors: tuple[str, ...] = ()  # names in devdevdev.domain.errors.Errors
     success_status: int = 200
     success_kind: Literal["json", "redirect", "event-stream"] = "json"
 

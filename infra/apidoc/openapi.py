@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from devdevdev.api import security
-from devdevdev.api.errors import ErrorSpec, catalogue
+from devdevdev.domain.errors import ErrorSpec, catalogue
 
 from infra import routes
 from infra.apidoc.endpoints import ENDPOINTS
@@ -42,7 +42,7 @@ _DATE_TIME_FIELD = re.compile(r"(At|Date)$")
 
 DESCRIPTION = """\
 devdevdev(댑댑댑) API 문서입니다. 이 문서는 코드(`infra/apidoc/`의 문서 레지스트리, `infra/routes.py`의 라우트 표, \
-`devdevdev.api.errors.Errors`의 에러 카탈로그)에서 `make openapi`로 생성됩니다.
+`devdevdev.domain.errors.Errors`의 에러 카탈로그)에서 `make openapi`로 생성됩니다.
 
 ## 인증
 

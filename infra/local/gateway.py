@@ -34,7 +34,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from devdevdev.api.envelope import failure, to_json
-from devdevdev.api.errors import Errors
+from devdevdev.domain.errors import Errors
 from devdevdev.stages import CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool

@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from devdevdev.api.errors import catalogue
+from devdevdev.domain.errors import catalogue
 from openapi_spec_validator import validate
 
 from infra import routes

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import pytest
-from devdevdev.api.errors import ApiError
 from devdevdev.api.request import HttpRequest
 from devdevdev.auth.identity import Caller
+from devdevdev.domain.errors import ApiError
 
 from infra import routes
 from tests.conftest import BASE, bearer, build_runtime, fail, make_client, tokens

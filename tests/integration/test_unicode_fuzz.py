@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import pytest
-from devdevdev.api.errors import Errors
-from devdevdev.api.inputs import is_blank, is_valid_text
+from devdevdev.domain.errors import Errors
+from devdevdev.domain.text import is_blank, is_valid_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient

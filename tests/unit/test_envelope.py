@@ -2,7 +2,8 @@
 
 import json
 
-from devdevdev.api.envelope import failure, slice_page, success, success_list, to_json
+from devdevdev.api.envelope import failure, success, success_list, to_json
+from devdevdev.domain.slices import slice_page
 
 
 def test_success_without_data_is_only_the_result_type():

@@ -11,8 +11,10 @@ import pytest
 from devdevdev.api import inputs
 from devdevdev.api.app import _render, error_response
 from devdevdev.api.envelope import failure, to_json
-from devdevdev.api.errors import ApiError, Errors
-from devdevdev.api.request import HttpRequest, cursor_id, page_size, parse_decimal, parse_int
+from devdevdev.api.request import HttpRequest
+from devdevdev.domain.errors import ApiError, Errors
+from devdevdev.domain.parsing import cursor_id, page_size, parse_decimal, parse_int
+from devdevdev.domain.text import is_blank
 from devdevdev.services.live import payload, sse_event
 
 
@@ -176,12 +178,12 @@ def test_json_size_is_bounded_and_nan_is_not_json():
     ],
 )  # fmt: skip
 def test_invisible_only_is_blank(text):
-    assert inputs.is_blank(text)
+    assert is_blank(text)
 
 
 @pytest.mark.parametrize("text", ["a", "\u200b가\u200b", "😀", "\u3131", "\u0301", ".", "\ufffd", "0"])
 def test_anything_visible_is_not_blank(text):
-    assert not inputs.is_blank(text)
+    assert not is_blank(text)
 
 
 # The encoder ------------------------------------------------------------------------------------------------------

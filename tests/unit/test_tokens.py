@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import jwt
 import pytest
-from devdevdev.api.errors import ApiError
 from devdevdev.auth.tokens import TokenClaims, TokenService
 from devdevdev.clock import FixedClock
+from devdevdev.domain.errors import ApiError
 
 from tests.conftest import NOW
 

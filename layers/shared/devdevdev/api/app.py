@@ -23,9 +23,9 @@ from pynamodb.exceptions import PynamoDBException
 
 from devdevdev.api import security
 from devdevdev.api.envelope import JSON, failure, success, success_list, to_json
-from devdevdev.api.errors import ApiError, Errors, too_many_requests
 from devdevdev.api.request import HttpRequest
 from devdevdev.auth.identity import Caller, bearer_token
+from devdevdev.domain.errors import ApiError, Errors, too_many_requests
 from devdevdev.logs import logger
 from devdevdev.runtime import Runtime, get_runtime
 from devdevdev.settings import Settings

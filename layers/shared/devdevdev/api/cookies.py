@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
-from devdevdev.api.inputs import safe_text
+from devdevdev.domain.text import safe_text
 from devdevdev.settings import Settings
 
 ACCESS_TOKEN = "DEVDEVDEV_ACCESS_TOKEN"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from devdevdev.api.errors import bad_request
+from devdevdev.domain.errors import bad_request
 
 
 @dataclass

@@ -5,8 +5,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from devdevdev.api.errors import Errors, ErrorSpec
 from devdevdev.api.request import HttpRequest
+from devdevdev.domain.errors import Errors, ErrorSpec
 from devdevdev.store.members import Actor, AnonymousMember, Member
 
 if TYPE_CHECKING:

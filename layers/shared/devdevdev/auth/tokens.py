@@ -23,8 +23,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from devdevdev.api.errors import Errors
 from devdevdev.clock import Clock
+from devdevdev.domain.errors import Errors
 
 ALGORITHM = "HS256"
 ROLE_USER = "ROLE_USER"

@@ -6,10 +6,10 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from devdevdev.api.envelope import slice_page
-from devdevdev.api.errors import Errors, bad_request
-from devdevdev.api.inputs import is_blank
-from devdevdev.api.request import parse_int
+from devdevdev.domain.errors import Errors, bad_request
+from devdevdev.domain.parsing import parse_int
+from devdevdev.domain.slices import slice_page
+from devdevdev.domain.text import is_blank
 from devdevdev.search.keywords import extract_keywords
 from devdevdev.search.port import ArticleSort, InvalidQuery, SearchAfter
 from devdevdev.services.toggles import toggle

@@ -21,8 +21,8 @@ from aws_lambda_powertools.shared.cookies import Cookie
 
 from devdevdev.api import cookies as names
 from devdevdev.api.cookies import CookieJar
-from devdevdev.api.errors import ApiError, Errors
 from devdevdev.auth.tokens import SOCIAL_KAKAO, RefreshToken, TokenClaims, TokenPair, token_hash
+from devdevdev.domain.errors import ApiError, Errors
 from devdevdev.runtime import Runtime
 from devdevdev.store.members import Member
 

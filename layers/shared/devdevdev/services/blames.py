@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from devdevdev.api.errors import Errors, bad_request
-from devdevdev.api.inputs import is_blank
-from devdevdev.api.request import parse_int
+from devdevdev.domain.errors import Errors, bad_request
+from devdevdev.domain.parsing import parse_int
+from devdevdev.domain.text import is_blank
 from devdevdev.services.comments import PICK, TECH
 from devdevdev.store.blames import BlameTarget
 from devdevdev.store.comments import Comment

@@ -3,7 +3,7 @@
 
 Pick comments and tech comments work the same way; :class:`Kind` holds what differs (field names, messages, the
 post they belong to). Every function returns the ``data`` of its response or raises an
-:class:`~devdevdev.api.errors.ApiError` from the catalogue.
+:class:`~devdevdev.domain.errors.ApiError` from the catalogue.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from devdevdev.api.envelope import slice_page
-from devdevdev.api.errors import Errors, ErrorSpec, bad_request
-from devdevdev.api.inputs import is_blank
-from devdevdev.api.timefmt import spaced_datetime
+from devdevdev.domain.errors import Errors, ErrorSpec, bad_request
+from devdevdev.domain.slices import slice_page
+from devdevdev.domain.text import is_blank
+from devdevdev.domain.timefmt import spaced_datetime
 from devdevdev.masking import mask_email
 from devdevdev.services import notifications
 from devdevdev.services.toggles import toggle

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from devdevdev.api.envelope import slice_page
-from devdevdev.api.errors import Errors
-from devdevdev.api.request import parse_int
+from devdevdev.domain.errors import Errors
+from devdevdev.domain.parsing import parse_int
+from devdevdev.domain.slices import slice_page
 from devdevdev.store.companies import Company
 from devdevdev.store.transactions import ConditionFailed, Contended
 

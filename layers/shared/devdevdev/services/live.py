@@ -23,7 +23,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from devdevdev.api.envelope import to_json
-from devdevdev.api.timefmt import local_datetime
+from devdevdev.domain.timefmt import local_datetime
 from devdevdev.store.notifications import SUBSCRIPTION, Connection
 
 if TYPE_CHECKING:

@@ -6,9 +6,9 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.shared.cookies import Cookie
 
 from devdevdev.api.cookies import CookieJar
-from devdevdev.api.errors import ApiError, Errors
 from devdevdev.auth.oauth import OAuthFailure, OAuthProvider, StateSigner
 from devdevdev.auth.tokens import ROLE_USER, SOCIAL_KAKAO, TokenClaims
+from devdevdev.domain.errors import ApiError, Errors
 from devdevdev.runtime import Runtime
 from devdevdev.services.auth import issue_for_member
 

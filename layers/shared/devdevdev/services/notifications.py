@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 from aws_lambda_powertools import Logger
 
-from devdevdev.api.envelope import slice_page
-from devdevdev.api.errors import Errors, bad_request
-from devdevdev.api.timefmt import local_datetime
+from devdevdev.domain.errors import Errors, bad_request
+from devdevdev.domain.slices import slice_page
+from devdevdev.domain.timefmt import local_datetime
 from devdevdev.jobs import QUEUE_ERRORS
 from devdevdev.services import live
 from devdevdev.services.articles import main_item

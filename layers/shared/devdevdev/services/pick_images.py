@@ -13,10 +13,10 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from devdevdev.api.errors import ApiError, Errors, bad_request
-from devdevdev.api.inputs import is_blank
 from devdevdev.api.multipart import Part
-from devdevdev.api.request import parse_int
+from devdevdev.domain.errors import ApiError, Errors, bad_request
+from devdevdev.domain.parsing import parse_int
+from devdevdev.domain.text import is_blank
 from devdevdev.storage.images import ALLOWED_TYPES, MAX_IMAGE_BYTES, ObjectMissing, StorageUnavailable, sniff_type
 from devdevdev.store.pick_images import IMAGE_NAMES, PickImage
 from devdevdev.store.picks import DELETING, ImageRef

@@ -1,7 +1,7 @@
 """Picks (픽픽픽): lists, detail, create, modify, delete, votes and moderation (docs/rules.md#picks).
 
 Every function takes the runtime (repositories and ports) and already-parsed input; it returns the ``data`` of the
-response or raises an :class:`~devdevdev.api.errors.ApiError` from the catalogue.
+response or raises an :class:`~devdevdev.domain.errors.ApiError` from the catalogue.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from devdevdev.api.envelope import slice_page
-from devdevdev.api.errors import Errors, ErrorSpec, bad_request
-from devdevdev.api.inputs import is_blank
-from devdevdev.api.request import parse_int
-from devdevdev.api.timefmt import spaced_datetime
+from devdevdev.domain.errors import Errors, ErrorSpec, bad_request
+from devdevdev.domain.parsing import parse_int
+from devdevdev.domain.slices import slice_page
+from devdevdev.domain.text import is_blank
+from devdevdev.domain.timefmt import spaced_datetime
 from devdevdev.masking import mask_email
 from devdevdev.services import pick_images
 from devdevdev.storage.images import StorageUnavailable

@@ -22,8 +22,8 @@ import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from devdevdev.api.errors import ApiError, Errors, too_many_requests
 from devdevdev.api.request import HttpRequest
+from devdevdev.domain.errors import ApiError, Errors, too_many_requests
 from devdevdev.store.ratelimit import seconds_to_window_end
 from devdevdev.store.services import Service, ServiceRepository
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from devdevdev.api.errors import Errors
+from devdevdev.domain.errors import Errors
 from devdevdev.embeddings import EmbeddingError, EmbeddingProvider
 from devdevdev.store.embeddings import EmbeddingRequest, title_hash
 from devdevdev.store.picks import APPROVAL, DELETING, Pick, PickSort

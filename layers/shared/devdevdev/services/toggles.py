@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from devdevdev.api.errors import Errors
+from devdevdev.domain.errors import Errors
 from devdevdev.store.transactions import ConditionFailed, Contended
 
 T = TypeVar("T")

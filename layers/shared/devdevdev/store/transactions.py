@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -16,66 +18,105 @@ RETRYABLE_REASONS = ("TransactionConflict", "ThrottlingError", "ProvisionedThrou
 
 
 class ConditionFailed(Exception):
-    """A condition of the transaction did not hold; ``failed`` are the indexes of the failed operations, in the order
-    the caller's ``build`` wrote them."""
+    """A condition of the transaction did not hold. ``reasons`` are the names the failed writes were given where
+    they were written (``reason=`` on the write): what a failure means travels with the write, so reordering the
+    writes of a transaction cannot change what the caller makes of it. ``failed`` (the positions of the failed
+    writes in the order ``build`` wrote them) is kept only until every caller reads ``reasons``."""
 
-    def __init__(self, failed: list[int]) -> None:
-        super().__init__(f"condition failed on operation(s) {failed}")
+    def __init__(self, failed: list[int], reasons: frozenset[str] = frozenset()) -> None:
+        super().__init__(f"condition failed: {sorted(reasons) or failed}")
         self.failed = failed
+        self.reasons = reasons
+
+    def __contains__(self, reason: object) -> bool:
+        return reason in self.reasons
 
 
-class _Recorder:
-    """Passes operations to the transaction and remembers their order: PynamoDB sends condition checks, deletes,
-    puts and updates in that order, and DynamoDB reports cancellation reasons in the order sent, so failures are
-    mapped back to the order the caller wrote them in."""
+UNNAMED = "unnamed"  # the reason of a failed write that was given none
+
+
+@dataclass
+class _Operation:
+    kind: str
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    reason: str
+    index: int  # the order ``build`` wrote it in
+
+
+def written_order(operations: list[_Operation]) -> list[_Operation]:
+    """The order the operations go to the transaction in: as written. Tests replace it (reversed, shuffled) to
+    show that no caller depends on the order of the writes."""
+    return operations
+
+
+class Writes:
+    """What ``build`` writes a transaction with: PynamoDB's four operations, each with the ``reason`` its condition
+    means when it fails. The operations are collected, then handed to the transaction in :func:`written_order`.
+
+    PynamoDB sends condition checks, deletes, puts and updates in that order, and DynamoDB reports cancellation
+    reasons in the order sent, so a failed position maps back to the operation, and from it to its reason."""
 
     _SENT_ORDER = ("condition_check", "delete", "save", "update")
 
-    def __init__(self, write: TransactWrite) -> None:
-        self._write = write
-        self._kinds: list[str] = []
+    def __init__(self) -> None:
+        self._operations: list[_Operation] = []
+        self._sent: list[_Operation] = []
 
-    def __getattr__(self, kind: str) -> Callable:
-        operation = getattr(self._write, kind)
+    def _add(self, kind: str, args: tuple[Any, ...], kwargs: dict[str, Any], reason: str) -> None:
+        self._operations.append(_Operation(kind, args, kwargs, reason, len(self._operations)))
 
-        def record(*args, **kwargs):  # type: ignore[no-untyped-def]
-            self._kinds.append(kind)
-            return operation(*args, **kwargs)
+    def condition_check(self, *args: Any, reason: str = UNNAMED, **kwargs: Any) -> None:
+        self._add("condition_check", args, kwargs, reason)
 
-        return record
+    def delete(self, *args: Any, reason: str = UNNAMED, **kwargs: Any) -> None:
+        self._add("delete", args, kwargs, reason)
 
-    def build_index(self, sent_index: int) -> int:
-        sent = [i for kind in self._SENT_ORDER for i, k in enumerate(self._kinds) if k == kind]
-        return sent[sent_index] if sent_index < len(sent) else sent_index
+    def save(self, *args: Any, reason: str = UNNAMED, **kwargs: Any) -> None:
+        self._add("save", args, kwargs, reason)
+
+    def update(self, *args: Any, reason: str = UNNAMED, **kwargs: Any) -> None:
+        self._add("update", args, kwargs, reason)
+
+    def send(self, write: TransactWrite) -> None:
+        operations = written_order(list(self._operations))
+        for operation in operations:
+            getattr(write, operation.kind)(*operation.args, **operation.kwargs)
+        self._sent = [operation for kind in self._SENT_ORDER for operation in operations if operation.kind == kind]
+
+    def failed(self, sent_positions: list[int]) -> list[_Operation]:
+        return [self._sent[i] for i in sent_positions if i < len(self._sent)]
 
 
 class Contended(Exception):
     """The transaction kept conflicting with concurrent ones (or was throttled) after every retry."""
 
 
-def commit(build: Callable[[TransactWrite], None], *, attempts: int = 12, rng: random.Random | None = None) -> None:
+def commit(build: Callable[[Writes], None], *, attempts: int = 12, rng: random.Random | None = None) -> None:
     """Run ``build(write)`` in a transaction; retry on conflicts with concurrent transactions (jittered backoff).
 
-    Raises :class:`ConditionFailed` when a condition is false (the caller re-reads and decides), or
+    Every conditioned write names what its failure means: ``write.update(item, actions=..., condition=...,
+    reason="pick-gone")``. Raises :class:`ConditionFailed` with the reasons of the failed writes when a condition is
+    false (the caller re-reads and decides), or
     :class:`Contended` when the retries run out.
     """
     rng = rng or random.Random()
     for attempt in range(attempts):
-        recorder: _Recorder | None = None
+        recorder = Writes()
         try:
+            build(recorder)
             with transaction() as write:
-                recorder = _Recorder(write)
-                build(recorder)  # type: ignore[arg-type]
+                recorder.send(write)
             return
         except TransactWriteError as error:
             codes = cancellation_codes(error) if error.cause_response_code == TRANSACTION_CANCELED else []
-            failed = sorted(
-                recorder.build_index(i) if recorder else i
-                for i, code in enumerate(codes)
-                if code == "ConditionalCheckFailed"
-            )
-            if failed:
-                raise ConditionFailed(failed) from error
+            positions = [i for i, code in enumerate(codes) if code == "ConditionalCheckFailed"]
+            if positions:
+                operations = recorder.failed(positions)
+                raise ConditionFailed(
+                    sorted(operation.index for operation in operations) or positions,
+                    frozenset(operation.reason for operation in operations),
+                ) from error
             retryable = error.cause_response_code in (*THROTTLED, "TransactionConflictException") or any(
                 code in RETRYABLE_REASONS for code in codes
             )
