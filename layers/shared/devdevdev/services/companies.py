@@ -34,7 +34,7 @@ def company_detail(runtime: Runtime, member_id: int | None, company_id: int) -> 
     company = runtime.companies.get(company_id)
     if company is None:
         raise Errors.COMPANY_NOT_FOUND.error()
-    subscribed = bool(member_id) and company.id in runtime.subscriptions.subscribed(member_id, [company.id])  # type: ignore[arg-type]
+    subscribed = member_id is not None and company.id in runtime.subscriptions.subscribed(member_id, [company.id])
     return {
         "companyId": company.id,
         "companyName": company.name,
