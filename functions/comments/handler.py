@@ -10,9 +10,11 @@ from aws_lambda_powertools.event_handler import Response
 from devdevdev.api.app import create_resolver, handle, ok, ok_list, scope
 from devdevdev.domain.errors import Errors, bad_request
 from devdevdev.domain.parsing import cursor_id, page_size, parse_int
+from devdevdev.domain.text import is_blank
 from devdevdev.services import comments
-from devdevdev.services.comments import PICK, TECH, Kind
+from devdevdev.services.comments import PICK, TECH, CommentEdit, CommentQuery, Kind, NewComment, NewReply
 from devdevdev.store.comments import CommentSort
+from devdevdev.store.picks import OPTION_TYPES
 
 if TYPE_CHECKING:
     from devdevdev.services.blames import BlameInput
@@ -29,49 +31,84 @@ class PickCommentSort(Enum):
     MOST_COMMENTED = CommentSort.MOST_COMMENTED
 
 
-def _kind_and_post(kind: Kind) -> int:
-    return scope(app).request.path_int("pickId" if kind is PICK else "techArticleId")
+# Input ------------------------------------------------------------------------------------------------------------
+
+
+def _id(raw: str, name: str) -> int:
+    """An id in the path, as the resolver hands it: a positive integer, else a 400."""
+    value = parse_int(raw, name, minimum=1)
+    if value is None:
+        raise bad_request(f"{name} 값이 필요합니다.")
+    return value
+
+
+def _contents(kind: Kind, body: dict[str, Any]) -> str:
+    """``contents``: text with something other than blanks (else the kind's required message), 1000 characters at
+    most (else ``댓글은 1글자 이상 1000글자 이하여야 합니다.``)."""
+    contents = body.get("contents")
+    if contents is None or (isinstance(contents, str) and is_blank(contents)):
+        raise kind.contents_required.error()
+    if not isinstance(contents, str):
+        raise bad_request("contents 값은 문자열이어야 합니다.")
+    if len(contents) > comments.CONTENTS_MAX:
+        raise Errors.COMMENT_LENGTH.error()
+    return contents
+
+
+def _new_pick_comment(body: dict[str, Any]) -> NewComment:
+    """A pick comment's body: ``contents``, then ``isPickVotePublic`` (required, a boolean)."""
+    contents = _contents(PICK, body)
+    public = body.get("isPickVotePublic")
+    if public is None:
+        raise Errors.PICK_VOTE_PUBLIC_REQUIRED.error()
+    if not isinstance(public, bool):
+        raise bad_request("isPickVotePublic 값은 true 또는 false여야 합니다.")
+    return NewComment(contents, is_pick_vote_public=public)
+
+
+def _option_types(raw: str | None) -> tuple[str, ...]:
+    """``pickOptionTypes``: repeated or comma-separated ``firstPickOption``/``secondPickOption``; empty → none."""
+    if raw is None:
+        return ()
+    values = tuple(v.strip() for v in raw.split(",") if v.strip())
+    unknown = [v for v in values if v not in OPTION_TYPES]
+    if unknown:
+        raise bad_request(f"pickOptionTypes 값이 올바르지 않습니다. 가능한 값: {', '.join(OPTION_TYPES)}")
+    return values
 
 
 # Lists ------------------------------------------------------------------------------------------------------------
 
 
-def _list(kind: Kind) -> Response:
+def _list(kind: Kind, raw_post_id: str) -> Response:
     current = scope(app)
     request = current.request
-    post_id = _kind_and_post(kind)
+    post_id = _id(raw_post_id, "pickId" if kind is PICK else "techArticleId")
     size = page_size(request.query.get("size"), default=COMMENTS_PAGE_SIZE)
     cursor = cursor_id(request.query.get(kind.id_field), kind.id_field)
+    sort: CommentSort
+    option_types: tuple[str, ...] = ()
     if kind is PICK:
         picked = request.query_enum("pickCommentSort", PickCommentSort, default=PickCommentSort.LATEST)
-        sort = picked.value  # type: ignore[union-attr]
+        assert picked is not None
+        sort = picked.value
         # The real parameter is pickOptionTypes; the contract's table calls it pickOptionType: both are read.
         raw_types = ",".join(
             v for v in (request.query.get("pickOptionTypes"), request.query.get("pickOptionType")) if v
         )
-        option_types = comments.parse_option_types(raw_types or None)
+        option_types = _option_types(raw_types or None)
     else:
-        sort = request.query_enum("techCommentSort", CommentSort, default=CommentSort.LATEST)
-        option_types = []
+        chosen = request.query_enum("techCommentSort", CommentSort, default=CommentSort.LATEST)
+        assert chosen is not None
+        sort = chosen
+    query = CommentQuery(sort, cursor, size, option_types)
     actor = current.caller.actor()
-    return ok(
-        comments.list_comments(
-            current.runtime,
-            kind,
-            actor,
-            post_id,
-            sort,
-            cursor,
-            size,
-            request.zone,
-            option_types,  # type: ignore[arg-type]
-        )
-    )
+    return ok(comments.list_comments(current.runtime, kind, actor, post_id, query, request.zone))
 
 
-def _best(kind: Kind) -> Response:
+def _best(kind: Kind, raw_post_id: str) -> Response:
     current = scope(app)
-    post_id = _kind_and_post(kind)
+    post_id = _id(raw_post_id, "pickId" if kind is PICK else "techArticleId")
     size = comments.best_size(parse_int(current.request.query.get("size"), "size"))
     actor = current.caller.actor()
     return ok_list(comments.best_comments(current.runtime, kind, actor, post_id, size, current.request.zone))
@@ -79,22 +116,22 @@ def _best(kind: Kind) -> Response:
 
 @app.get("/picks/<pickId>/comments")
 def list_pick_comments(pickId: str) -> Response:  # noqa: N803 (the contract's parameter names)
-    return _list(PICK)
+    return _list(PICK, pickId)
 
 
 @app.get("/picks/<pickId>/comments/best")
 def best_pick_comments(pickId: str) -> Response:  # noqa: N803
-    return _best(PICK)
+    return _best(PICK, pickId)
 
 
 @app.get("/articles/<techArticleId>/comments")
 def list_tech_comments(techArticleId: str) -> Response:  # noqa: N803
-    return _list(TECH)
+    return _list(TECH, techArticleId)
 
 
 @app.get("/articles/<techArticleId>/comments/best")
 def best_tech_comments(techArticleId: str) -> Response:  # noqa: N803
-    return _best(TECH)
+    return _best(TECH, techArticleId)
 
 
 # Writes -----------------------------------------------------------------------------------------------------------
@@ -103,23 +140,23 @@ def best_tech_comments(techArticleId: str) -> Response:  # noqa: N803
 @app.post("/picks/<pickId>/comments")
 def write_pick_comment(pickId: str) -> Response:  # noqa: N803
     current = scope(app)
-    pick_id = _kind_and_post(PICK)
+    pick_id = _id(pickId, "pickId")
     body = current.request.json_body()
-    return ok(comments.write_pick_comment(current.runtime, current.caller.actor(), pick_id, body))
+    actor = current.caller.actor()
+    return ok(comments.write_pick_comment(current.runtime, actor, pick_id, _new_pick_comment(body)))
 
 
 @app.post("/articles/<techArticleId>/comments")
 def write_tech_comment(techArticleId: str) -> Response:  # noqa: N803
     current = scope(app)
-    article_id = _kind_and_post(TECH)
+    article_id = _id(techArticleId, "techArticleId")
     body = current.request.json_body()
-    return ok(comments.write_tech_comment(current.runtime, current.caller.actor(), article_id, body))
+    actor = current.caller.actor()
+    return ok(comments.write_tech_comment(current.runtime, actor, article_id, NewComment(_contents(TECH, body))))
 
 
-def _recommend(kind: Kind, comment_param: str) -> Response:
+def _recommend(kind: Kind, post_id: int, comment_id: int) -> Response:
     current = scope(app)
-    post_id = _kind_and_post(kind)
-    comment_id = current.request.path_int(comment_param)
     member_id = current.caller.require_member_id()
     return ok(comments.recommend(current.runtime, kind, member_id, post_id, comment_id))
 
@@ -127,46 +164,46 @@ def _recommend(kind: Kind, comment_param: str) -> Response:
 # Registered before the reply routes: ``.../{id}/recommends`` must not be read as a reply to comment "recommends".
 @app.post("/picks/<pickId>/comments/<pickCommentId>/recommends")
 def recommend_pick_comment(pickId: str, pickCommentId: str) -> Response:  # noqa: N803
-    return _recommend(PICK, "pickCommentId")
+    return _recommend(PICK, _id(pickId, "pickId"), _id(pickCommentId, "pickCommentId"))
 
 
 @app.post("/articles/<techArticleId>/comments/<techCommentId>/recommends")
 def recommend_tech_comment(techArticleId: str, techCommentId: str) -> Response:  # noqa: N803
-    return _recommend(TECH, "techCommentId")
+    return _recommend(TECH, _id(techArticleId, "techArticleId"), _id(techCommentId, "techCommentId"))
 
 
-def _reply(kind: Kind, origin_param: str, parent_param: str) -> Response:
+def _reply(kind: Kind, post_id: int, origin_id: int, parent_id: int) -> Response:
     current = scope(app)
-    request = current.request
-    post_id = _kind_and_post(kind)
-    origin_id, parent_id = request.path_int(origin_param), request.path_int(parent_param)
-    body = request.json_body()
+    body = current.request.json_body()
     actor = current.caller.actor()
-    return ok(comments.write_reply(current.runtime, kind, actor, post_id, origin_id, parent_id, body))
+    reply = NewReply(origin_id, parent_id, _contents(kind, body))
+    return ok(comments.write_reply(current.runtime, kind, actor, post_id, reply))
 
 
 @app.post("/picks/<pickId>/comments/<pickOriginParentCommentId>/<pickParentCommentId>")
 def reply_pick_comment(pickId: str, pickOriginParentCommentId: str, pickParentCommentId: str) -> Response:  # noqa: N803
-    return _reply(PICK, "pickOriginParentCommentId", "pickParentCommentId")
+    post_id = _id(pickId, "pickId")
+    origin_id = _id(pickOriginParentCommentId, "pickOriginParentCommentId")
+    return _reply(PICK, post_id, origin_id, _id(pickParentCommentId, "pickParentCommentId"))
 
 
 @app.post("/articles/<techArticleId>/comments/<originParentTechCommentId>/<parentTechCommentId>")
 def reply_tech_comment(techArticleId: str, originParentTechCommentId: str, parentTechCommentId: str) -> Response:  # noqa: N803
-    return _reply(TECH, "originParentTechCommentId", "parentTechCommentId")
+    post_id = _id(techArticleId, "techArticleId")
+    origin_id = _id(originParentTechCommentId, "originParentTechCommentId")
+    return _reply(TECH, post_id, origin_id, _id(parentTechCommentId, "parentTechCommentId"))
 
 
-def _modify(kind: Kind, comment_param: str) -> Response:
+def _modify(kind: Kind, post_id: int, comment_id: int) -> Response:
     current = scope(app)
-    post_id = _kind_and_post(kind)
-    comment_id = current.request.path_int(comment_param)
     body = current.request.json_body()
-    return ok(comments.modify(current.runtime, kind, current.caller.actor(), post_id, comment_id, body))
+    actor = current.caller.actor()
+    edit = CommentEdit(_contents(kind, body))
+    return ok(comments.modify(current.runtime, kind, actor, post_id, comment_id, edit))
 
 
-def _delete(kind: Kind, comment_param: str) -> Response:
+def _delete(kind: Kind, post_id: int, comment_id: int) -> Response:
     current = scope(app)
-    post_id = _kind_and_post(kind)
-    comment_id = current.request.path_int(comment_param)
     caller = current.caller
     actor = caller.actor()
     return ok(comments.delete(current.runtime, kind, actor, caller.is_admin, post_id, comment_id))
@@ -174,22 +211,22 @@ def _delete(kind: Kind, comment_param: str) -> Response:
 
 @app.patch("/picks/<pickId>/comments/<pickCommentId>")
 def modify_pick_comment(pickId: str, pickCommentId: str) -> Response:  # noqa: N803
-    return _modify(PICK, "pickCommentId")
+    return _modify(PICK, _id(pickId, "pickId"), _id(pickCommentId, "pickCommentId"))
 
 
 @app.delete("/picks/<pickId>/comments/<pickCommentId>")
 def delete_pick_comment(pickId: str, pickCommentId: str) -> Response:  # noqa: N803
-    return _delete(PICK, "pickCommentId")
+    return _delete(PICK, _id(pickId, "pickId"), _id(pickCommentId, "pickCommentId"))
 
 
 @app.patch("/articles/<techArticleId>/comments/<techCommentId>")
 def modify_tech_comment(techArticleId: str, techCommentId: str) -> Response:  # noqa: N803
-    return _modify(TECH, "techCommentId")
+    return _modify(TECH, _id(techArticleId, "techArticleId"), _id(techCommentId, "techCommentId"))
 
 
 @app.delete("/articles/<techArticleId>/comments/<techCommentId>")
 def delete_tech_comment(techArticleId: str, techCommentId: str) -> Response:  # noqa: N803
-    return _delete(TECH, "techCommentId")
+    return _delete(TECH, _id(techArticleId, "techArticleId"), _id(techCommentId, "techCommentId"))
 
 
 # Blames -----------------------------------------------------------------------------------------------------------

@@ -224,18 +224,22 @@ def seed_demo_comments(runtime: Runtime) -> bool:
         if runtime.comments.page(kind.name, post_id, CommentSort.LATEST, None, 1)[0]:
             continue
         if kind is comments.PICK:
-            first = comments.write_pick_comment(
-                runtime, member, post_id, {"contents": "탭이 근본이죠!", "isPickVotePublic": False}
-            )
+            first = comments.write_pick_comment(runtime, member, post_id, comments.NewComment("탭이 근본이죠!"))
             second = comments.write_pick_comment(
-                runtime, visitor, post_id, {"contents": "스페이스 4칸 아닌가요?", "isPickVotePublic": False}
+                runtime, visitor, post_id, comments.NewComment("스페이스 4칸 아닌가요?")
             )
         else:
-            first = comments.write_tech_comment(runtime, member, post_id, {"contents": "정산 배치 글 잘 읽었습니다!"})
-            second = comments.write_tech_comment(runtime, visitor, post_id, {"contents": "파티셔닝 기준이 궁금해요."})
+            first = comments.write_tech_comment(
+                runtime, member, post_id, comments.NewComment("정산 배치 글 잘 읽었습니다!")
+            )
+            second = comments.write_tech_comment(
+                runtime, visitor, post_id, comments.NewComment("파티셔닝 기준이 궁금해요.")
+            )
         origin, other = first[kind.id_field], second[kind.id_field]
-        reply = comments.write_reply(runtime, kind, visitor, post_id, origin, origin, {"contents": "동의합니다."})
-        comments.write_reply(runtime, kind, moderator, post_id, origin, reply[kind.id_field], {"contents": "저도요!"})
+        reply = comments.write_reply(runtime, kind, visitor, post_id, comments.NewReply(origin, origin, "동의합니다."))
+        comments.write_reply(
+            runtime, kind, moderator, post_id, comments.NewReply(origin, reply[kind.id_field], "저도요!")
+        )
         comments.recommend(runtime, kind, admin.id, post_id, origin)
         comments.delete(runtime, kind, visitor, False, post_id, other)
         wrote = True

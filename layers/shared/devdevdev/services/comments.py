@@ -8,21 +8,30 @@ post they belong to). Every function returns the ``data`` of its response or rai
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from devdevdev.domain.errors import Errors, ErrorSpec, bad_request
+from devdevdev.domain.errors import Errors, ErrorSpec
 from devdevdev.domain.slices import slice_page
-from devdevdev.domain.text import is_blank
 from devdevdev.domain.timefmt import spaced_datetime
 from devdevdev.masking import mask_email
 from devdevdev.services import notifications
 from devdevdev.services.toggles import toggle
 from devdevdev.store.articles import Article
-from devdevdev.store.comments import ADMIN, AUTHOR, Comment, CommentSort
+from devdevdev.store.comments import (
+    ADMIN,
+    AUTHOR,
+    COMMENT_DELETED,
+    ORIGIN_DELETED,
+    PARENT_DELETED,
+    POST_UNAVAILABLE,
+    RECOMMEND_CHANGED,
+    Comment,
+    CommentSort,
+)
 from devdevdev.store.keys import PICK_COMMENTS, TECH_COMMENTS
 from devdevdev.store.members import Actor, Member
 from devdevdev.store.notifications import add_notification
@@ -77,20 +86,48 @@ def _not_approved(action: str) -> Exception:
     return Errors.PICK_NOT_APPROVED_FOR_COMMENT.error(action=action)
 
 
-# Input ------------------------------------------------------------------------------------------------------------
+def _post_gone_on_delete(kind: Kind) -> Exception:
+    """A delete whose post changed meanwhile: the pick is no longer APPROVAL, or the article is gone."""
+    return _not_approved("삭제") if kind is PICK else Errors.ARTICLE_NOT_FOUND.error()
 
 
-def _contents(kind: Kind, body: dict[str, Any]) -> str:
-    """``contents``: text with something other than blanks (else the kind's required message), 1000 characters at
-    most (else ``댓글은 1글자 이상 1000글자 이하여야 합니다.``)."""
-    contents = body.get("contents")
-    if contents is None or (isinstance(contents, str) and is_blank(contents)):
-        raise kind.contents_required.error()
-    if not isinstance(contents, str):
-        raise bad_request("contents 값은 문자열이어야 합니다.")
-    if len(contents) > CONTENTS_MAX:
-        raise Errors.COMMENT_LENGTH.error()
-    return contents
+# Input: what the handlers parse a request into ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewComment:
+    """A top-level comment: its contents (not blank, at most :data:`CONTENTS_MAX` characters) and, on a pick,
+    whether it shows the writer's vote."""
+
+    contents: str
+    is_pick_vote_public: bool = False
+
+
+@dataclass(frozen=True)
+class NewReply:
+    """A reply to the comment ``parent_id`` in the thread of the top-level comment ``origin_id``."""
+
+    origin_id: int
+    parent_id: int
+    contents: str
+
+
+@dataclass(frozen=True)
+class CommentEdit:
+    """The new contents of a comment."""
+
+    contents: str
+
+
+@dataclass(frozen=True)
+class CommentQuery:
+    """A page of a post's top-level comments: the order, the cursor comment (None: the first page), the page size
+    and (pick comments) the vote options whose public comments it keeps (none: every comment)."""
+
+    sort: CommentSort
+    cursor: int | None
+    size: int
+    option_types: tuple[str, ...] = ()
 
 
 def best_size(size: int | None) -> int:
@@ -122,14 +159,16 @@ def _comment(runtime: Runtime, kind: Kind, post_id: int, comment_id: int) -> Com
     return comment
 
 
-def _commit(write: Callable[[], Any], failures: dict[int, Exception]) -> Any:
-    """Run a repository write; a failed condition becomes the error of the first failed operation it maps."""
+def _commit(write: Callable[[], Any], failures: dict[str, Exception]) -> Any:
+    """Run a repository write; a failed condition becomes the error of the first of ``failures`` (by reason, in
+    the order given: the first one wins when several conditions failed together) whose reason it carries; a
+    reason not listed is a temporary failure."""
     try:
         return write()
     except ConditionFailed as failed:
-        for index in failed.failed:
-            if index in failures:
-                raise failures[index] from None
+        for reason, error in failures.items():
+            if reason in failed:
+                raise error from None
         raise Errors.TEMPORARY_FAILURE.error() from None
     except Contended:
         raise Errors.TEMPORARY_FAILURE.error() from None
@@ -138,19 +177,13 @@ def _commit(write: Callable[[], Any], failures: dict[int, Exception]) -> Any:
 # Writes -----------------------------------------------------------------------------------------------------------
 
 
-def write_pick_comment(runtime: Runtime, actor: Actor, pick_id: int, body: dict[str, Any]) -> dict[str, Any]:
+def write_pick_comment(runtime: Runtime, actor: Actor, pick_id: int, new: NewComment) -> dict[str, Any]:
     """``POST /picks/{pickId}/comments``: a top-level comment, public with the writer's vote or not."""
-    contents = _contents(PICK, body)
-    public = body.get("isPickVotePublic")
-    if public is None:
-        raise Errors.PICK_VOTE_PUBLIC_REQUIRED.error()
-    if not isinstance(public, bool):
-        raise bad_request("isPickVotePublic 값은 true 또는 false여야 합니다.")
     pick = _pick(runtime, pick_id)
     if pick.status != APPROVAL:
         raise _not_approved("작성")
     voted = None
-    if public:
+    if new.is_pick_vote_public:
         vote = runtime.picks.vote_of(pick.id, actor.key)
         if vote is None:
             raise Errors.PICK_VOTE_NOT_FOUND.error()
@@ -162,35 +195,32 @@ def write_pick_comment(runtime: Runtime, actor: Actor, pick_id: int, body: dict[
             pick.id,
             comment_id,
             actor=actor,
-            contents=contents,
+            contents=new.contents,
             now=runtime.clock.now(),
             voted_option_type=voted,
         ),
-        {1: _not_approved("작성")},
+        {POST_UNAVAILABLE: _not_approved("작성")},
     )
     return {PICK.id_field: comment_id}
 
 
-def write_tech_comment(runtime: Runtime, actor: Actor, article_id: int, body: dict[str, Any]) -> dict[str, Any]:
+def write_tech_comment(runtime: Runtime, actor: Actor, article_id: int, new: NewComment) -> dict[str, Any]:
     """``POST /articles/{id}/comments``."""
-    contents = _contents(TECH, body)
     article = _article(runtime, article_id)
     comment_id = runtime.ids.next_id("comment")
     _commit(
         lambda: runtime.comments.create(
-            TECH.name, article.id, comment_id, actor=actor, contents=contents, now=runtime.clock.now()
+            TECH.name, article.id, comment_id, actor=actor, contents=new.contents, now=runtime.clock.now()
         ),
-        {1: Errors.ARTICLE_NOT_FOUND.error()},
+        {POST_UNAVAILABLE: Errors.ARTICLE_NOT_FOUND.error()},
     )
     return {TECH.id_field: comment_id}
 
 
-def write_reply(
-    runtime: Runtime, kind: Kind, actor: Actor, post_id: int, origin_id: int, parent_id: int, body: dict[str, Any]
-) -> dict[str, Any]:
+def write_reply(runtime: Runtime, kind: Kind, actor: Actor, post_id: int, new: NewReply) -> dict[str, Any]:
     """``POST .../comments/{origin}/{parent}``: the origin must be a top-level comment of this post and the parent
     the origin or one of its replies; neither may be deleted."""
-    contents = _contents(kind, body)
+    origin_id, parent_id = new.origin_id, new.parent_id
     if kind is PICK:
         if _pick(runtime, post_id).status != APPROVAL:
             raise Errors.PICK_NOT_APPROVED_FOR_REPLY.error()
@@ -222,13 +252,17 @@ def write_reply(
             post_id,
             comment_id,
             actor=actor,
-            contents=contents,
+            contents=new.contents,
             now=now,
             origin=origin,
             parent=parent,
             also=(lambda write: add_notification(write, notification)) if notification else None,
         ),
-        {1: post_gone, 2: kind.deleted_no_reply.error(), 3: kind.deleted_no_reply.error()},
+        {
+            POST_UNAVAILABLE: post_gone,
+            ORIGIN_DELETED: kind.deleted_no_reply.error(),
+            PARENT_DELETED: kind.deleted_no_reply.error(),
+        },
     )
     if notification is not None:
         notifications.announce_reply(runtime, notification)
@@ -236,10 +270,9 @@ def write_reply(
 
 
 def modify(
-    runtime: Runtime, kind: Kind, actor: Actor, post_id: int, comment_id: int, body: dict[str, Any]
+    runtime: Runtime, kind: Kind, actor: Actor, post_id: int, comment_id: int, edit: CommentEdit
 ) -> dict[str, Any]:
     """``PATCH .../comments/{id}``: the author's own comment that is not deleted (of an APPROVAL pick)."""
-    contents = _contents(kind, body)
     if kind is TECH:
         _article(runtime, post_id)
     comment = runtime.comments.get(kind.name, post_id, comment_id)
@@ -248,8 +281,8 @@ def modify(
     if kind is PICK and _pick(runtime, post_id).status != APPROVAL:
         raise _not_approved("수정")
     _commit(
-        lambda: runtime.comments.modify(comment, contents, runtime.clock.now()),
-        {0: kind.not_found.error(), 1: _not_approved("수정")},
+        lambda: runtime.comments.modify(comment, edit.contents, runtime.clock.now()),
+        {COMMENT_DELETED: kind.not_found.error(), POST_UNAVAILABLE: _not_approved("수정")},
     )
     return {kind.id_field: comment.id}
 
@@ -270,7 +303,7 @@ def delete(runtime: Runtime, kind: Kind, actor: Actor, is_admin: bool, post_id: 
         lambda: runtime.comments.delete(
             comment, deleted_by=deleted_by, now=runtime.clock.now(), require_approved_pick=require_approval
         ),
-        {0: kind.not_found.error(), 1: _not_approved("삭제")},
+        {COMMENT_DELETED: kind.not_found.error(), POST_UNAVAILABLE: _post_gone_on_delete(kind)},
     )
     return {kind.id_field: comment.id}
 
@@ -292,9 +325,9 @@ def recommend(runtime: Runtime, kind: Kind, member_id: int, post_id: int, commen
         return {"isRecommended": not current, "recommendTotalCount": count}
 
     def on_condition(failed: ConditionFailed) -> None:
-        if 0 in failed.failed:
+        if RECOMMEND_CHANGED in failed:
             return  # toggled concurrently (the count may look spent too): read again
-        if 2 in failed.failed:
+        if POST_UNAVAILABLE in failed:
             raise _not_approved("추천") from None
         latest = runtime.comments.get(kind.name, post_id, comment_id)
         if latest is None or latest.is_deleted:
@@ -315,33 +348,27 @@ def _deleted_text(comment: Comment) -> str:
 
 
 class _Renderer:
-    """Turns comments into the contract's items, with one BatchGet each for authors, anonymous authors and the
-    caller's recommends."""
+    """Turns comments into the contract's items, with one BatchGet each for authors and anonymous authors;
+    ``recommended``: the comments the caller recommends (read with the comments)."""
 
     def __init__(
         self,
         runtime: Runtime,
         kind: Kind,
         actor: Actor,
-        post_id: int,
-        comments: Iterable[Comment],
+        comments: list[Comment],
         zone: ZoneInfo,
-        pick: Pick | None = None,
-        recommended: set[int] | None = None,
+        pick: Pick | None,
+        recommended: set[int],
     ) -> None:
-        comments = list(comments)
         self.kind, self.actor, self.zone, self.pick = kind, actor, zone, pick
-        member_ids = {c.member_id for c in comments} | {c.parent_member_id for c in comments}
-        anonymous_ids = {c.anonymous_member_id for c in comments} | {c.parent_anonymous_member_id for c in comments}
-        member_ids.discard(None)
-        anonymous_ids.discard(None)
-        self.members = runtime.members.get_many(member_ids) if member_ids else {}  # type: ignore[arg-type]
-        self.anonymous = runtime.anonymous.get_many(anonymous_ids) if anonymous_ids else {}  # type: ignore[arg-type]
-        self.recommended: set[int] = recommended if recommended is not None else set()
-        if recommended is None and actor.member_id is not None and comments:
-            self.recommended = runtime.comments.recommended(
-                kind.name, post_id, [c.id for c in comments], actor.member_id
-            )
+        member_ids = {i for c in comments for i in (c.member_id, c.parent_member_id) if i is not None}
+        anonymous_ids = {
+            i for c in comments for i in (c.anonymous_member_id, c.parent_anonymous_member_id) if i is not None
+        }
+        self.members = runtime.members.get_many(member_ids) if member_ids else {}
+        self.anonymous = runtime.anonymous.get_many(anonymous_ids) if anonymous_ids else {}
+        self.recommended = recommended
 
     def _member(self, comment: Comment) -> Member | None:
         return self.members.get(comment.member_id) if comment.member_id is not None else None
@@ -466,7 +493,6 @@ def _with_replies(
     runtime: Runtime,
     kind: Kind,
     actor: Actor,
-    post_id: int,
     comments: list[Comment],
     zone: ZoneInfo,
     pick: Pick | None,
@@ -476,7 +502,7 @@ def _with_replies(
     them; the replies' are read with the replies)."""
     replies, recommended_replies = runtime.comments.replies(kind.name, comments, actor.member_id)
     everything = comments + [r for thread in replies.values() for r in thread]
-    renderer = _Renderer(runtime, kind, actor, post_id, everything, zone, pick, recommended | recommended_replies)
+    renderer = _Renderer(runtime, kind, actor, everything, zone, pick, recommended | recommended_replies)
     return [renderer.item(c, replies.get(c.id, [])) for c in comments]
 
 
@@ -487,19 +513,12 @@ def _empty_comment_page(kind: Kind, size: int) -> dict[str, Any]:
 
 
 def list_comments(
-    runtime: Runtime,
-    kind: Kind,
-    actor: Actor,
-    post_id: int,
-    sort: CommentSort,
-    cursor: int | None,
-    size: int,
-    zone: ZoneInfo,
-    option_types: Iterable[str] = (),
+    runtime: Runtime, kind: Kind, actor: Actor, post_id: int, query: CommentQuery, zone: ZoneInfo
 ) -> dict[str, Any]:
     """``GET .../comments``: a page of top-level comments (deleted ones included), each with all its replies,
     oldest first. A pick that is missing or not APPROVAL, or a missing article, has an empty page."""
-    types = sorted(set(option_types))
+    size = query.size
+    types = sorted(set(query.option_types))
     pick = runtime.picks.get(post_id) if kind is PICK else None
     if kind is PICK:
         if pick is None or pick.status != APPROVAL:
@@ -515,11 +534,11 @@ def list_comments(
             return _empty_comment_page(kind, size)
         post_total, origins = article.comment_total_count, article.origin_comment_count
     comments, has_next, recommended = runtime.comments.page(
-        kind.name, post_id, sort, cursor, size, types, actor.member_id
+        kind.name, post_id, query.sort, query.cursor, size, types, actor.member_id
     )
     if not comments:
         return _empty_comment_page(kind, size)
-    content = _with_replies(runtime, kind, actor, post_id, comments, zone, pick, recommended)
+    content = _with_replies(runtime, kind, actor, comments, zone, pick, recommended)
     return slice_page(
         content,
         size=size,
@@ -539,7 +558,7 @@ def best_comments(
     if kind is PICK and (pick is None or pick.status != APPROVAL):
         return []
     comments, recommended = runtime.comments.best(kind.name, post_id, size, actor.member_id)
-    return _with_replies(runtime, kind, actor, post_id, comments, zone, pick, recommended) if comments else []
+    return _with_replies(runtime, kind, actor, comments, zone, pick, recommended) if comments else []
 
 
 # My comments ------------------------------------------------------------------------------------------------------
@@ -620,14 +639,3 @@ def _my_comment(comment: Comment, post: Any, zone: ZoneInfo) -> dict[str, Any]:
         "pickOptionTitle": option.title if option else None,
         "pickOptionType": comment.voted_option_type if option else None,
     }
-
-
-def parse_option_types(raw: str | None) -> list[str]:
-    """``pickOptionTypes``: repeated or comma-separated ``firstPickOption``/``secondPickOption``; empty → none."""
-    if raw is None:
-        return []
-    values = [v.strip() for v in raw.split(",") if v.strip()]
-    unknown = [v for v in values if v not in OPTION_TYPES]
-    if unknown:
-        raise bad_request(f"pickOptionTypes 값이 올바르지 않습니다. 가능한 값: {', '.join(OPTION_TYPES)}")
-    return values

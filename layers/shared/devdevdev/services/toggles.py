@@ -16,7 +16,7 @@ TOGGLE_ATTEMPTS = 20
 
 
 def _race(_: ConditionFailed) -> None:
-    """Every failed condition is a lost race: read again."""
+    """Every failed condition, whatever its reasons, is a lost race: read again."""
 
 
 def toggle(
@@ -25,8 +25,9 @@ def toggle(
     *,
     on_condition: Callable[[ConditionFailed], None] = _race,
 ) -> T:
-    """``write(read())`` until a write holds, up to 20 attempts with jitter; ``on_condition`` may raise for a failed
-    condition that is not a lost race. Running out of attempts (or of transaction retries) → 500/503
+    """``write(read())`` until a write holds, up to 20 attempts with jitter; ``on_condition`` looks at the failed
+    condition's reasons (``ConditionFailed.reasons``, named by the store's write) and may raise for one that is not
+    a lost race. Running out of attempts (or of transaction retries) → 500/503
     ``일시적으로 오류가 발생했습니다.``."""
     for attempt in range(TOGGLE_ATTEMPTS):
         if attempt:

@@ -17,14 +17,13 @@ from enum import Enum
 
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.expressions.condition import Condition
-from pynamodb.transactions import TransactWrite
 
 from devdevdev.store import keys
 from devdevdev.store.keys import PICK_COMMENTS, TECH_COMMENTS
 from devdevdev.store.members import Actor
 from devdevdev.store.models import ArticleItem, CommentItem, CommentRecommendItem, MemberItem, PickItem
 from devdevdev.store.pages import Found, Key, Wanted, batch_get, fill, query_page
-from devdevdev.store.transactions import ConditionFailed, Contended, commit
+from devdevdev.store.transactions import ConditionFailed, Contended, Writes, commit
 
 S = keys.SCORE_SHIFT
 # the popular score a comment adds to its pick or article (docs/rules.md#picks-popular-score, #articles-popular-score)
@@ -32,6 +31,16 @@ COMMENT_WEIGHT = 4
 AUTHOR, ADMIN = "AUTHOR", "ADMIN"  # who deleted a comment
 APPROVAL = "APPROVAL"
 THREAD_READERS = 8  # concurrent reply Queries per page
+
+# What a failed condition of a comment write means (``ConditionFailed.reasons``), named where the write is made.
+COMMENT_TAKEN = "comment-taken"  # the new comment's id is already used
+POST_UNAVAILABLE = "post-unavailable"  # the pick is gone or (where required) not APPROVAL; the article is gone
+ORIGIN_DELETED = "origin-deleted"  # a reply's top-level comment was deleted
+PARENT_DELETED = "parent-deleted"  # a reply's parent (a reply itself) was deleted
+COMMENT_DELETED = "comment-deleted"  # the comment written to was deleted (or, un-recommending, its count is spent)
+RECOMMEND_CHANGED = "recommend-changed"  # the member's recommend changed since it was read
+MEMBER_GONE = "member-gone"  # the author whose comment count moves is gone
+ALREADY_UNCOUNTED = "already-uncounted"  # a concurrent deletion took the comment off its author's count
 
 
 class CommentSort(Enum):
@@ -229,11 +238,6 @@ class CommentRepository:
             found[origin_id] = [_comment(item) for item in items if item is not None]
         return found, _recommended(read)
 
-    def recommended(self, kind: str, post_id: int, comment_ids: Iterable[int], member_id: int) -> set[int]:
-        """Which of these comments the member recommends now, in one BatchGet."""
-        wanted = [keys.comment_recommend(kind, post_id, c, member_id) for c in set(comment_ids)]
-        return {int(i.comment_id) for i in CommentRecommendItem.batch_get(wanted) if i.status}
-
     def member_page(self, member_id: int, kind: str, cursor_id: int | None, size: int) -> tuple[list[Comment], bool]:
         """A member's comments of one kind that are not deleted (replies included), newest first."""
         condition = CommentItem.gsi5sk < cursor_id if cursor_id is not None else None
@@ -256,13 +260,14 @@ class CommentRepository:
         origin: Comment | None = None,
         parent: Comment | None = None,
         voted_option_type: str | None = None,
-        also: Callable[[TransactWrite], None] | None = None,
+        also: Callable[[Writes], None] | None = None,
     ) -> None:
         """Write a comment (or, with ``origin`` and ``parent``, a reply) with every counter it moves, and whatever
-        ``also`` adds to the same transaction (after every operation here, so their indexes stay as documented).
+        ``also`` adds to the same transaction.
 
-        Raises ``ConditionFailed``: operation 1 when the post is gone (or the pick is not APPROVAL), 2 when the
-        origin was deleted meanwhile, 3 when the parent was."""
+        Raises ``ConditionFailed`` with :data:`POST_UNAVAILABLE` when the post is gone (or the pick is not
+        APPROVAL), :data:`ORIGIN_DELETED` when the origin was deleted meanwhile, :data:`PARENT_DELETED` when the
+        parent was (and :data:`COMMENT_TAKEN`, :data:`MEMBER_GONE`)."""
         item = CommentItem(
             *keys.comment(kind, post_id, comment_id),
             comment_id=comment_id,
@@ -288,18 +293,22 @@ class CommentRepository:
             item.gsi5pk, item.gsi5sk = keys.member_comments(actor.member_id, kind), comment_id
         filtered_option = voted_option_type if origin is None else origin.voted_option_type
 
-        def build(write: TransactWrite) -> None:
-            write.save(item, condition=CommentItem.pk.does_not_exist())
+        def build(write: Writes) -> None:
+            write.save(item, condition=CommentItem.pk.does_not_exist(), reason=COMMENT_TAKEN)
             _update_post(write, kind, post_id, comments=1, origins=0 if origin else 1, option=filtered_option)
             if origin is not None:
                 write.update(
                     CommentItem(*keys.comment(kind, post_id, origin.id)),
                     actions=[CommentItem.reply_total_count.add(1), CommentItem.gsi3sk.add(S)],
                     condition=CommentItem.deleted_at.does_not_exist(),
+                    reason=ORIGIN_DELETED,
                 )
                 if parent is not None and parent.id != origin.id:
                     write.condition_check(
-                        CommentItem, *keys.comment(kind, post_id, parent.id), condition=_live_comment()
+                        CommentItem,
+                        *keys.comment(kind, post_id, parent.id),
+                        condition=_live_comment(),
+                        reason=PARENT_DELETED,
                     )
             if actor.member_id is not None:
                 _count_on_member(write, actor.member_id, kind, 1)
@@ -311,16 +320,18 @@ class CommentRepository:
     def modify(self, comment: Comment, contents: str, now: datetime) -> None:
         """Replace the contents of a comment that is not deleted (of an APPROVAL pick, for pick comments).
 
-        Raises ``ConditionFailed``: 0 when it was deleted meanwhile, 1 when the pick stopped being APPROVAL."""
+        Raises ``ConditionFailed``: :data:`COMMENT_DELETED` when it was deleted meanwhile, :data:`POST_UNAVAILABLE`
+        when the pick stopped being APPROVAL."""
 
-        def build(write: TransactWrite) -> None:
+        def build(write: Writes) -> None:
             write.update(
                 CommentItem(*keys.comment(comment.kind, comment.post_id, comment.id)),
                 actions=[CommentItem.contents.set(contents), CommentItem.contents_modified_at.set(now)],
                 condition=_live_comment(),
+                reason=COMMENT_DELETED,
             )
             if comment.kind == PICK_COMMENTS:
-                write.condition_check(PickItem, *keys.pick(comment.post_id), condition=_approved_pick())
+                _check_approved_pick(write, comment.post_id)
 
         commit(build)
 
@@ -329,9 +340,10 @@ class CommentRepository:
         (top-level) the post's count of live top-level comments. Totals and reply counts stay
         (docs/rules.md#comments-delete).
 
-        Raises ``ConditionFailed``: 0 when it was deleted meanwhile, 1 when the pick is not APPROVAL (if required)."""
+        Raises ``ConditionFailed``: :data:`COMMENT_DELETED` when it was deleted meanwhile, :data:`POST_UNAVAILABLE`
+        when the pick is not APPROVAL (if required) or the post is gone (and :data:`MEMBER_GONE`)."""
 
-        def build(write: TransactWrite) -> None:
+        def build(write: Writes) -> None:
             write.update(
                 CommentItem(*keys.comment(comment.kind, comment.post_id, comment.id)),
                 actions=[
@@ -341,10 +353,11 @@ class CommentRepository:
                     CommentItem.gsi5sk.remove(),
                 ],
                 condition=_live_comment(),
+                reason=COMMENT_DELETED,
             )
             if comment.is_reply:
                 if require_approved_pick:
-                    write.condition_check(PickItem, *keys.pick(comment.post_id), condition=_approved_pick())
+                    _check_approved_pick(write, comment.post_id)
             else:
                 _update_post(
                     write, comment.kind, comment.post_id, comments=0, origins=-1, require_approval=require_approved_pick
@@ -368,21 +381,23 @@ class CommentRepository:
         """Turn the member's recommend on or off with the comment's count (and its MOST_LIKED key), all or nothing;
         the count after it.
 
-        Raises ``ConditionFailed``: 0 when the recommend changed since it was read, 1 when the comment was deleted,
-        2 when the pick stopped being APPROVAL."""
+        Raises ``ConditionFailed``: :data:`RECOMMEND_CHANGED` when the recommend changed since it was read,
+        :data:`COMMENT_DELETED` when the comment was deleted (or, turning it off, its count is spent),
+        :data:`POST_UNAVAILABLE` when the pick stopped being APPROVAL."""
         recommend = CommentRecommendItem(*keys.comment_recommend(comment.kind, comment.post_id, comment.id, member_id))
         delta = 1 if status else -1
         target = CommentItem(*keys.comment(comment.kind, comment.post_id, comment.id))
 
-        def build(write: TransactWrite) -> None:
+        def build(write: Writes) -> None:
             if not existed:
                 recommend.comment_id, recommend.status, recommend.modified_at = comment.id, status, now
-                write.save(recommend, condition=CommentRecommendItem.pk.does_not_exist())
+                write.save(recommend, condition=CommentRecommendItem.pk.does_not_exist(), reason=RECOMMEND_CHANGED)
             else:
                 write.update(
                     recommend,
                     actions=[CommentRecommendItem.status.set(status), CommentRecommendItem.modified_at.set(now)],
                     condition=CommentRecommendItem.status == (not status),
+                    reason=RECOMMEND_CHANGED,
                 )
             actions = [CommentItem.recommend_total_count.add(delta)]
             if not comment.is_reply:
@@ -390,20 +405,21 @@ class CommentRepository:
             condition = _live_comment()
             if not status:
                 condition = condition & (CommentItem.recommend_total_count > 0)
-            write.update(target, actions=actions, condition=condition)
+            write.update(target, actions=actions, condition=condition, reason=COMMENT_DELETED)
             if comment.kind == PICK_COMMENTS:
-                write.condition_check(PickItem, *keys.pick(comment.post_id), condition=_approved_pick())
+                _check_approved_pick(write, comment.post_id)
 
         commit(build)
         after = CommentItem.get(*keys.comment(comment.kind, comment.post_id, comment.id), consistent_read=True)
         return int(after.recommend_total_count or 0)
 
-    def count_blame(self, write: TransactWrite, comment: Comment) -> None:
-        """Within a blame's transaction: +1 blame on a comment that is not deleted."""
+    def count_blame(self, write: Writes, comment: Comment) -> None:
+        """Within a blame's transaction: +1 blame on a comment that is not deleted (else :data:`COMMENT_DELETED`)."""
         write.update(
             CommentItem(*keys.comment(comment.kind, comment.post_id, comment.id)),
             actions=[CommentItem.blame_total_count.add(1)],
             condition=_live_comment(),
+            reason=COMMENT_DELETED,
         )
 
     def uncount_authors(self, kind: str, post_id: int) -> None:
@@ -437,12 +453,13 @@ def _uncount(kind: str, chunk: list[CommentItem]) -> None:
     for item in chunk:
         per_member[int(item.member_id)] = per_member.get(int(item.member_id), 0) + 1
 
-    def build(write: TransactWrite) -> None:
+    def build(write: Writes) -> None:
         for item in chunk:
             write.update(
                 CommentItem(item.pk, item.sk),
                 actions=[CommentItem.gsi5pk.remove(), CommentItem.gsi5sk.remove()],
                 condition=CommentItem.gsi5pk.exists(),
+                reason=ALREADY_UNCOUNTED,
             )
         for member_id, count in per_member.items():
             _count_on_member(write, member_id, kind, -count)
@@ -458,8 +475,12 @@ def _approved_pick() -> Condition:
     return PickItem.content_status == APPROVAL
 
 
+def _check_approved_pick(write: Writes, pick_id: int) -> None:
+    write.condition_check(PickItem, *keys.pick(pick_id), condition=_approved_pick(), reason=POST_UNAVAILABLE)
+
+
 def _update_post(
-    write: TransactWrite,
+    write: Writes,
     kind: str,
     post_id: int,
     *,
@@ -482,7 +503,7 @@ def _update_post(
             if option_attribute is not None:
                 actions.append(option_attribute.add(comments))
         condition = _approved_pick() if require_approval else PickItem.pk.exists()
-        write.update(PickItem(*keys.pick(post_id)), actions=actions, condition=condition)
+        write.update(PickItem(*keys.pick(post_id)), actions=actions, condition=condition, reason=POST_UNAVAILABLE)
     else:
         assert kind == TECH_COMMENTS
         actions = [ArticleItem.origin_comment_count.add(origins)] if origins else []
@@ -491,9 +512,19 @@ def _update_post(
                 ArticleItem.comment_total_count.add(comments),
                 ArticleItem.popular_score.add(comments * COMMENT_WEIGHT),
             ]
-        write.update(ArticleItem(*keys.article(post_id)), actions=actions, condition=ArticleItem.pk.exists())
+        write.update(
+            ArticleItem(*keys.article(post_id)),
+            actions=actions,
+            condition=ArticleItem.pk.exists(),
+            reason=POST_UNAVAILABLE,
+        )
 
 
-def _count_on_member(write: TransactWrite, member_id: int, kind: str, delta: int) -> None:
+def _count_on_member(write: Writes, member_id: int, kind: str, delta: int) -> None:
     attribute = MemberItem.pick_comment_count if kind == PICK_COMMENTS else MemberItem.tech_comment_count
-    write.update(MemberItem(*keys.member(member_id)), actions=[attribute.add(delta)], condition=MemberItem.pk.exists())
+    write.update(
+        MemberItem(*keys.member(member_id)),
+        actions=[attribute.add(delta)],
+        condition=MemberItem.pk.exists(),
+        reason=MEMBER_GONE,
+    )
