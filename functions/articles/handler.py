@@ -26,7 +26,7 @@ def _member_id_or_none() -> int | None:
 @app.post("/articles")
 def ingest_articles() -> Response:
     """Not in the contract: the crawler's batch upsert (upstream's crawler wrote to the database directly)."""
-    from devdevdev.services import service_auth
+    from devdevdev.api import service_auth
 
     current = scope(app)
     request = current.request

@@ -1,11 +1,13 @@
-"""Who is calling: a member (by a valid bearer token), an anonymous member (by header), or nobody."""
+"""Who is calling: a member (by a valid bearer token), an anonymous member (by header), or nobody.
+
+What the request says is read at the HTTP edge (:mod:`devdevdev.api.identity`); a :class:`Caller` is built from
+plain values."""
 
 from __future__ import annotations
 
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from devdevdev.api.request import HttpRequest
 from devdevdev.domain.errors import Errors, ErrorSpec
 from devdevdev.store.members import Actor, AnonymousMember, Member
 
@@ -13,30 +15,22 @@ if TYPE_CHECKING:
     from devdevdev.auth.tokens import TokenClaims
     from devdevdev.runtime import Runtime
 
-ANONYMOUS_HEADER = "anonymous-member-id"
 ANONYMOUS_ID_MAX_LENGTH = 30
-# Requests that write nothing a member owns: they may trust a login read up to MEMBER_RECHECK_SECONDS ago.
-READ_ONLY_METHODS = ("GET", "HEAD")
-
-
-def bearer_token(request: HttpRequest) -> str | None:
-    """The token of ``Authorization: Bearer <token>``; a blank token counts as none (as upstream's filter)."""
-    header = request.header("authorization")
-    if not header:
-        return None
-    scheme, _, token = header.strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
 
 
 class Caller:
     """The caller of one request. Member and anonymous-member lookups happen on first use, once."""
 
-    def __init__(self, claims: TokenClaims | None, request: HttpRequest, runtime: Runtime) -> None:
+    def __init__(
+        self, claims: TokenClaims | None, runtime: Runtime, *, may_write: bool, anonymous_header: str | None
+    ) -> None:
+        """``claims``: of the request's valid token, if any; ``may_write``: the request may write (anything but a
+        read), so the login is read whatever this instance knows; ``anonymous_header``: the
+        ``Anonymous-Member-Id`` the request carried, as sent."""
         self.claims = claims
-        self._request = request
         self._runtime = runtime
+        self._may_write = may_write
+        self._anonymous_header = anonymous_header
 
     @property
     def is_member(self) -> bool:
@@ -54,8 +48,7 @@ class Caller:
         A warm instance reads the login at most once per ``MEMBER_RECHECK_SECONDS`` for a read, and on every
         request that may write (see :class:`devdevdev.auth.callers.LiveLogins`)."""
         claims = self.require_claims()
-        writes = self._request.method not in READ_ONLY_METHODS
-        member_id = self._runtime.live_logins.member_id(claims, fresh=writes)
+        member_id = self._runtime.live_logins.member_id(claims, fresh=self._may_write)
         if member_id is None:
             raise Errors.MEMBER_NOT_FOUND.error()
         return member_id
@@ -86,8 +79,8 @@ class Caller:
 
     @property
     def anonymous_header(self) -> str | None:
-        value = self._request.header(ANONYMOUS_HEADER)
-        return value.strip() if value is not None else None
+        """The ``Anonymous-Member-Id`` header, trimmed; None when the request had none."""
+        return self._anonymous_header.strip() if self._anonymous_header is not None else None
 
     def anonymous(self) -> AnonymousMember:
         """The anonymous member of the ``Anonymous-Member-Id`` header, created on first sight.
