@@ -440,7 +440,7 @@ class Followers:
 
     def __init__(self, runtime: Any, probe: Probe) -> None:
         from devdevdev.embeddings.pipeline import matches, selected
-        from devdevdev.search.indexer import apply_stream_records
+        from devdevdev.services.article_stream import apply_stream_records
 
         from infra.local.pipes import EmbeddingPipe
         from infra.local.queues import QueuePump, worker_handler

@@ -6,7 +6,7 @@ from typing import Any
 
 from devdevdev.logs import logger
 from devdevdev.runtime import get_runtime
-from devdevdev.search.indexer import apply_stream_records
+from devdevdev.services.article_stream import apply_stream_records
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import Response
 from devdevdev.api.app import create_resolver, handle, ok, ok_list, scope
+from devdevdev.domain.errors import Errors, bad_request
 from devdevdev.domain.parsing import cursor_id, page_size, parse_int
 from devdevdev.services import comments
 from devdevdev.services.comments import PICK, TECH, Kind
 from devdevdev.store.comments import CommentSort
+
+if TYPE_CHECKING:
+    from devdevdev.services.blames import BlameInput
 
 app = create_resolver()
 COMMENTS_PAGE_SIZE = 5
@@ -199,15 +204,50 @@ def blame_types() -> Response:
     return ok_list(blames.blame_types(current.runtime))
 
 
+def _blame_input(path_type: str, body: dict[str, Any]) -> BlameInput:
+    """A blame request's checks, in the contract's order: path, ids, reason id, custom reason, target."""
+    from devdevdev.services import blames
+    from devdevdev.store.blames import BlameTarget
+
+    if path_type not in blames.PATH_TYPES:
+        raise Errors.BLAME_PATH_INVALID.error()
+    ids = {
+        name: parse_int(body.get(name), name, minimum=1)
+        for name in ("pickId", "pickCommentId", "techArticleId", "techArticleCommentId", "blameTypeId")
+    }
+    blame_type_id = ids["blameTypeId"]
+    if blame_type_id is None:
+        raise Errors.BLAME_TYPE_ID_REQUIRED.error()
+    custom = body.get("customReason")
+    if custom is not None and not isinstance(custom, str):
+        raise bad_request("customReason 값은 문자열이어야 합니다.")
+    pick_id, pick_comment_id = ids["pickId"], ids["pickCommentId"]
+    article_id, tech_comment_id = ids["techArticleId"], ids["techArticleCommentId"]
+    if path_type == "PICK":
+        if article_id is not None or tech_comment_id is not None:
+            raise Errors.PICK_BAD_ACCESS.error()
+        if pick_id is None:
+            raise Errors.PICK_ID_REQUIRED.error()
+        target = (
+            BlameTarget.pick(pick_id) if pick_comment_id is None else BlameTarget.pick_comment(pick_id, pick_comment_id)
+        )
+    else:
+        if pick_id is not None or pick_comment_id is not None:
+            raise bad_request("기술블로그 신고에는 pickId, pickCommentId를 보낼 수 없습니다.")
+        if article_id is None or tech_comment_id is None:
+            raise bad_request("기술블로그 댓글 신고에는 techArticleId와 techArticleCommentId가 필요합니다.")
+        target = BlameTarget.tech_comment(article_id, tech_comment_id)
+    return blames.BlameInput(target, blame_type_id, custom)
+
+
 @app.post("/blames/<blamePathType>")
 def blame(blamePathType: str) -> Response:  # noqa: N803
     from devdevdev.services import blames
 
     current = scope(app)
     member_id = current.caller.member_id
-    body = current.request.json_body()
-    path_type = current.request.path_parameters.get("blamePathType", blamePathType)
-    return ok(blames.blame(current.runtime, member_id, path_type, body))
+    request = _blame_input(unquote(blamePathType), current.request.json_body())
+    return ok(blames.blame(current.runtime, member_id, request))
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

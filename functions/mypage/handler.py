@@ -1,4 +1,5 @@
-"""Function group ``mypage``: the member's own lists, exit survey, exit, nickname."""
+"""Function group ``mypage``: the member's own lists, exit survey, exit, nickname. Each route reads its request into
+typed values; the services take only those."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from devdevdev.api.app import create_resolver, handle, ok, scope
 from devdevdev.api.cookies import CookieJar
-from devdevdev.domain.parsing import cursor_id, page_size
+from devdevdev.domain.errors import ApiError, Errors, bad_request
+from devdevdev.domain.parsing import cursor_id, page_size, parse_int
+from devdevdev.domain.text import is_blank
 from devdevdev.services import mypage
 
 app = create_resolver()
@@ -35,7 +38,10 @@ def my_comments() -> Response:
 
     current = scope(app)
     request = current.request
-    comment_filter = request.query_enum("commentFilter", comments.CommentFilter, default=comments.CommentFilter.ALL)
+    comment_filter = (
+        request.query_enum("commentFilter", comments.CommentFilter, default=comments.CommentFilter.ALL)
+        or comments.CommentFilter.ALL
+    )
     size = page_size(request.query.get("size"), default=MY_COMMENTS_PAGE_SIZE)
     pick_cursor = cursor_id(request.query.get("pickCommentId"), "pickCommentId")
     tech_cursor = cursor_id(request.query.get("techCommentId"), "techCommentId")
@@ -48,7 +54,7 @@ def my_comments() -> Response:
             pick_cursor,
             tech_cursor,
             size,
-            request.zone,  # type: ignore[arg-type]
+            request.zone,
         )
     )
 
@@ -60,10 +66,10 @@ def my_bookmarks() -> Response:
 
     current = scope(app)
     request = current.request
-    sort = request.query_enum("bookmarkSort", BookmarkSort, default=BookmarkSort.BOOKMARKED)
+    sort = request.query_enum("bookmarkSort", BookmarkSort, default=BookmarkSort.BOOKMARKED) or BookmarkSort.BOOKMARKED
     size = page_size(request.query.get("size"), default=MY_BOOKMARKS_PAGE_SIZE)
     cursor = cursor_id(request.query.get("techArticleId"), "techArticleId")
-    return ok(articles.my_bookmarks(current.runtime, current.caller.member_id, sort, cursor, size))  # type: ignore[arg-type]
+    return ok(articles.my_bookmarks(current.runtime, current.caller.member_id, sort, cursor, size))
 
 
 @app.get("/mypage/subscriptions/companies")
@@ -84,11 +90,40 @@ def exit_survey() -> Response:
     return ok(mypage.exit_survey(current.runtime, current.caller.member))
 
 
+def _chosen_option(raw: dict[str, Any]) -> mypage.ChosenOption:
+    """One chosen option; a value that does not parse keeps its 400 for the service to raise in its turn."""
+    option_id: int | ApiError
+    try:
+        parsed = parse_int(raw.get("id"), "id", minimum=1)
+        option_id = parsed if parsed is not None else Errors.ID_REQUIRED.error()
+    except ApiError as error:
+        option_id = error
+    message = raw.get("message")
+    if message is not None and not isinstance(message, str):
+        message = Errors.EXIT_SURVEY_MESSAGE_LENGTH.error()
+    return mypage.ChosenOption(id=option_id, message=message)
+
+
+def _exit_survey_answer(body: dict[str, Any]) -> mypage.ExitSurveyAnswer:
+    question_id = parse_int(body.get("questionId"), "questionId", minimum=1)
+    if question_id is None:
+        raise Errors.ID_REQUIRED.error()
+    raw_options = body.get("memberExitSurveyQuestionOptions")
+    if raw_options is None:
+        raise bad_request("memberExitSurveyQuestionOptions 값이 필요합니다.")
+    if not isinstance(raw_options, list) or not all(isinstance(o, dict) for o in raw_options):
+        raise bad_request("memberExitSurveyQuestionOptions 값은 객체 배열이어야 합니다.")
+    if not raw_options:
+        raise bad_request("하나 이상의 답변을 선택해주세요.")
+    return mypage.ExitSurveyAnswer(question_id, tuple(_chosen_option(raw) for raw in raw_options))
+
+
 @app.post("/mypage/exit-survey")
 def answer_exit_survey() -> Response:
     current = scope(app)
     body = current.request.json_body()
-    mypage.answer_exit_survey(current.runtime, current.caller.member, body)
+    member = current.caller.member
+    mypage.answer_exit_survey(current.runtime, member, _exit_survey_answer(body))
     return ok()
 
 
@@ -113,11 +148,21 @@ def nickname_changeable() -> Response:
     return ok(mypage.nickname_changeable(current.runtime, current.caller.member))
 
 
+def _nickname_change(body: dict[str, Any]) -> mypage.NicknameChange:
+    nickname = body.get("nickname")
+    if nickname is not None and not isinstance(nickname, str):
+        raise bad_request("nickname 값은 문자열이어야 합니다.")
+    if nickname is None or is_blank(nickname):
+        raise Errors.NICKNAME_REQUIRED.error()
+    return mypage.NicknameChange(nickname)
+
+
 @app.patch("/mypage/nickname")
 def change_nickname() -> Response:
     current = scope(app)
     body = current.request.json_body()
-    return ok(mypage.change_nickname(current.runtime, current.caller.member, body))
+    member = current.caller.member
+    return ok(mypage.change_nickname(current.runtime, member, _nickname_change(body)))
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -74,7 +74,7 @@ def main() -> int:
         import uvicorn
         from devdevdev.clock import Clock
         from devdevdev.runtime import Runtime, use_runtime
-        from devdevdev.search.indexer import reindex_all
+        from devdevdev.services.article_stream import reindex_all
         from devdevdev.services.pick_images import expire_unattached
         from devdevdev.services.similar_picks import backfill
         from devdevdev.settings import Settings

@@ -1,5 +1,5 @@
 """The local stack's stand-in for what follows the DynamoDB stream in AWS: reads DynamoDB Local's stream of the table
-and hands the records to the same indexer code (``devdevdev.search.indexer``) and to the embedding pipeline
+and hands the records to the same indexer code (``devdevdev.services.article_stream``) and to the embedding pipeline
 (``infra.local.pipes``, the Pipe and the state machine).
 
 ``drain()`` reads everything written so far; the gateway calls it before the article lists and the similar picks
@@ -20,7 +20,7 @@ from infra.local.services import LOCAL_CREDENTIALS
 
 def followers(runtime: Any, sleep: Callable[[float], None] | None = None) -> Callable[[list[dict[str, Any]]], None]:
     """What the table's stream feeds, as one ``apply``: the article indexer, then the embedding pipeline."""
-    from devdevdev.search.indexer import apply_stream_records
+    from devdevdev.services.article_stream import apply_stream_records
 
     from infra.local.pipes import EmbeddingPipe
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -72,7 +73,7 @@ def listed(client, article_id: int, headers: dict | None = None) -> dict:
 def walk(client, size: int, headers: dict | None = None, by_score: bool = False, **params):
     """Every page of a list, each asked with the previous page's last ``elasticId`` (and ``score``) as the cursor:
     (items, the pages' ``last`` flags, the pages' ``totalElements``)."""
-    items, lasts, totals, cursor = [], [], [], {}
+    items, lasts, totals, cursor = [], [], [], dict[str, Any]()
     for _ in range(30):
         data = article_list(client, headers, size=size, **params, **cursor)
         items += data["content"]
@@ -231,6 +232,7 @@ def test_ingestion_validates_the_batch_before_writing_anything(client):
     response = sent(draft(1), draft(2, company_id=999))
     assert (response.status_code, response.json()) == (404, fail("존재하지 않는 기업 입니다.", 404))
     # No articles
+    body: dict[str, Any]
     for body in ({"techArticles": []}, {}, {"techArticles": None}, {"techArticles": "글"}):
         response = sent(body=body)
         assert (response.status_code, response.json()) == (400, fail("기술 블로그는 필수 입니다.", 400)), body
@@ -290,7 +292,7 @@ def test_fifty_articles_search_ranks_title_matches_first_and_pages_every_match_o
     assert totals == [22] * 4
     # and the order is the relevance score (a float on every item), then regDate, then id, all descending
     assert all(isinstance(item["score"], float) and item["score"] > 0 for item in items)
-    order = [(item["score"], item["regDate"], item["id"]) for item in items]
+    order: list[tuple[Any, ...]] = [(item["score"], item["regDate"], item["id"]) for item in items]
     assert order == sorted(order, reverse=True)
     # with every title match ranked above every contents-only match
     assert set(seen[: len(title_ids)]) == title_ids
@@ -724,7 +726,7 @@ def my_bookmarks(client, headers: dict, **params) -> dict:
 
 
 def walk_bookmarks(client, headers: dict, size: int, **params) -> tuple[list[dict], list[bool]]:
-    items, lasts, cursor = [], [], {}
+    items, lasts, cursor = [], [], dict[str, Any]()
     for _ in range(20):
         data = my_bookmarks(client, headers, size=size, **params, **cursor)
         assert "totalElements" not in data and list(data) == SLICE_KEYS

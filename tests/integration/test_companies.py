@@ -127,3 +127,20 @@ def test_a_company_id_beyond_a_java_long_is_a_400_not_a_500(client, user):
     for company_id in (3.227078039515883e276, 2**63, "99999999999999999999"):
         response = client.post(f"{BASE}/subscriptions", headers=user, json={"companyId": company_id})
         assert (response.status_code, response.json()) == (400, fail("companyId 값이 올바른 숫자가 아닙니다.", 400))
+
+
+def test_subscription_failures_do_not_depend_on_the_order_of_the_writes(client, user, monkeypatch):
+    # Each write of a subscription names what its failure means: sent in reverse, the messages are the same.
+    from devdevdev.store import transactions
+
+    monkeypatch.setattr(transactions, "written_order", lambda operations: operations[::-1])
+    assert client.post(f"{BASE}/subscriptions", headers=user, json={"companyId": 1}).status_code == 200
+    response = client.post(f"{BASE}/subscriptions", headers=user, json={"companyId": 1})
+    assert (response.status_code, response.json()) == (400, fail("이미 구독하고 있는 기업입니다.", 400))
+    response = client.post(f"{BASE}/subscriptions", headers=user, json={"companyId": 999})
+    assert (response.status_code, response.json()) == (404, fail("존재하지 않는 기업 입니다.", 404))
+    assert client.request("DELETE", f"{BASE}/subscriptions", headers=user, json={"companyId": 1}).status_code == 200
+    response = client.request("DELETE", f"{BASE}/subscriptions", headers=user, json={"companyId": 1})
+    assert (response.status_code, response.json()) == (404, fail("구독 이력이 없습니다.", 404))
+    mine = client.get(f"{BASE}/mypage/subscriptions/companies", headers=user).json()["data"]
+    assert (mine["totalElements"], mine["content"]) == (0, [])

@@ -130,6 +130,26 @@ def test_survey_answers_that_do_not_fit_the_question_are_400(client, user, body,
     assert response.json()["errorCode"] == 400 and says in response.json()["message"]
 
 
+@pytest.mark.parametrize(
+    ("question_id", "options", "message"),
+    [
+        # The question is checked against the survey before any option is read
+        (7, [{"id": "x", "message": 5}], "현재 탈퇴 설문조사에 없는 질문입니다: 7"),
+        # then the options in order, each wholly (id, belonging, repetition, message) before the next one
+        (1, [{"id": 99}, {"id": "x"}], "이 질문에 없는 답변입니다: 99"),
+        (1, [{"id": 99, "message": 5}], "이 질문에 없는 답변입니다: 99"),
+        (1, [{"id": 1, "message": 5}, {"id": "x"}], "10 이상 500 이하의 글자를 입력해주세요."),
+        (1, [{"id": 1}, {"id": 1, "message": 5}, {"id": "x"}], "같은 답변을 두 번 보낼 수 없습니다: 1"),
+        (1, [{"id": "x"}, {"id": 99}], "id 값이 올바른 숫자가 아닙니다."),
+        (1, [{"message": 5}, {"id": 99}], "아이디는 필수 입니다."),
+    ],
+)
+def test_a_survey_answer_is_refused_for_its_first_failure_in_order(client, user, question_id, options, message):
+    body = {"questionId": question_id, "memberExitSurveyQuestionOptions": options}
+    response = client.post(SURVEY, headers=bearer(user), json=body)
+    assert (response.status_code, response.json()) == (400, fail(message, 400))
+
+
 def test_my_page_needs_a_member(client):
     for method, path in (
         ("GET", SURVEY),

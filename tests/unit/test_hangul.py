@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from devdevdev.search.hangul import CHOSEONG, JONGSEONG, JUNGSEONG, is_jamo, to_chosung, to_jamo
+from devdevdev.domain.hangul import CHOSEONG, JONGSEONG, JUNGSEONG, is_jamo, to_chosung, to_jamo
 
 ALL_SYLLABLES = [chr(code) for code in range(0xAC00, 0xD7A4)]
 

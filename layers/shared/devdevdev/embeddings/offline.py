@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from devdevdev.search.hangul import to_jamo
+from devdevdev.domain.hangul import to_jamo
 
 MODEL = "offline-ngram-v1"
 DIMENSIONS = 512

@@ -412,6 +412,11 @@ _TOTALS_KEPT = 256
 _Keyed = tuple[float | None, int, tantivy.DocAddress]
 
 
+def _matched(result: tantivy.SearchResult) -> int:
+    """How many documents matched a ``search(..., count=True)`` (tantivy's type stubs leave ``count`` out)."""
+    return int(result.count or 0)  # type: ignore[attr-defined]
+
+
 class EmbeddedSearch:
     """:class:`~devdevdev.search.port.SearchEngine` on an in-process tantivy index (see the module docstring).
 
@@ -646,8 +651,7 @@ class EmbeddedSearch:
 
     @staticmethod
     def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
-        count = searcher.search(query, 1, count=True).count
-        return int(count or 0)
+        return _matched(searcher.search(query, 1, count=True))
 
     def _by_field(
         self,
@@ -688,7 +692,7 @@ class EmbeddedSearch:
         count = total is None and after is None
         result = searcher.search(restricted, limit, count=count, order_by_field=sort_field or _POSITION)
         if total is None:
-            total = int(result.count or 0) if count else self._count(searcher, query)
+            total = _matched(result) if count else self._count(searcher, query)
         if sort_field is None:  # the hits come with their positions
             return total, [(None, int(position), address) for position, address in result.hits]
         addresses = [address for _, address in result.hits]
@@ -731,7 +735,7 @@ class EmbeddedSearch:
         while True:
             result = searcher.search(query, k, count=total is None)
             if total is None:
-                total = int(result.count or 0)
+                total = _matched(result)
             scores = [float(score) for score, _ in result.hits]
             addresses = [address for _, address in result.hits]
             complete = len(addresses) < k or k >= total
@@ -746,7 +750,7 @@ class EmbeddedSearch:
             settled = keyed if complete else [entry for entry in keyed if entry[0] > floor]
             if complete or len(settled) >= limit:
                 settled.sort(key=lambda entry: entry[:2], reverse=True)
-                return total, settled[:limit]
+                return total, [(score, position, address) for score, position, address in settled[:limit]]
             k *= 8  # each read is a pass over the matches in tantivy: few passes, a little more read
 
     @staticmethod

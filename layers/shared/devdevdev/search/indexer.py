@@ -1,18 +1,19 @@
 """Keeps the search engine in step with the table: fed by the table's change stream (a Lambda on the DynamoDB
 stream in AWS; a local pump over DynamoDB Local's stream on the local stack), so searches and sorts see an article's
-new text and counters."""
+new text and counters.
+
+This module only reads articles out of stream records and indexes them; what else follows an article's change is
+the article service's (:mod:`devdevdev.services.article_stream`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
 
-from devdevdev.search.port import ArticleDocument
-
-if TYPE_CHECKING:
-    from devdevdev.runtime import Runtime
+from devdevdev.search.port import ArticleDocument, SearchEngine
 
 _deserializer = TypeDeserializer()
 
@@ -41,12 +42,19 @@ def document_of(item: dict[str, Any]) -> ArticleDocument:
     )
 
 
-def apply_stream_records(runtime: Runtime, records: Iterable[dict[str, Any]]) -> int:
-    """Index, re-index or delete the articles these stream records touch; refresh bookmarks' comment counts.
+@dataclass(frozen=True)
+class ArticleChange:
+    """What one stream record did to an article: its document before (None for a new article) and after (None when
+    it was deleted)."""
 
-    Later records win (a batch may hold several versions of one article). Returns how many articles changed."""
-    latest: dict[str, ArticleDocument | None] = {}
-    comment_counts: dict[int, int] = {}
+    elastic_id: str
+    before: ArticleDocument | None
+    after: ArticleDocument | None
+
+
+def article_changes(records: Iterable[dict[str, Any]]) -> list[ArticleChange]:
+    """The changes to articles these stream records carry, in order (records of other items are skipped)."""
+    changes = []
     for record in records:
         change = record.get("dynamodb", {})
         new = _plain(change["NewImage"]) if "NewImage" in change else None
@@ -54,34 +62,38 @@ def apply_stream_records(runtime: Runtime, records: Iterable[dict[str, Any]]) ->
         image = new or old
         if image is None or not _is_article(image):
             continue
-        if new is None:
-            latest[str(image["elasticId"])] = None
-            continue
-        document = document_of(new)
-        latest[document.elastic_id] = document
-        if old is not None and int(old.get("commentTotalCount") or 0) != document.comment_total_count:
-            comment_counts[document.id] = document.comment_total_count
+        before = document_of(old) if old is not None else None
+        after = document_of(new) if new is not None else None
+        changes.append(ArticleChange(str(image["elasticId"]), before, after))
+    return changes
+
+
+def index_changes(engine: SearchEngine, changes: Sequence[ArticleChange]) -> int:
+    """Index, re-index or delete the changed articles. Later changes win (a batch may hold several versions of one
+    article). Returns how many articles changed."""
+    latest: dict[str, ArticleDocument | None] = {}
+    for change in changes:
+        latest[change.elastic_id] = change.after
     documents = [d for d in latest.values() if d is not None]
     removed = [elastic_id for elastic_id, d in latest.items() if d is None]
     if documents:
-        runtime.search.index(documents)
+        engine.index(documents)
     if removed:
-        runtime.search.delete(removed)
-    for article_id, count in comment_counts.items():
-        runtime.articles.refresh_bookmark_counts(article_id, count)
+        engine.delete(removed)
     return len(latest)
 
 
-def reindex_all(runtime: Runtime, batch_size: int = 500) -> int:
-    """Index every article from the table (a backfill: a new engine, a new index, the local stack's start)."""
+def index_all(engine: SearchEngine, images: Iterable[dict[str, Any]], batch_size: int = 500) -> int:
+    """Index these article items (DynamoDB-typed images, as the stream carries them) in batches: a backfill (a new
+    engine, a new index, the local stack's start). Returns how many were indexed."""
     batch: list[ArticleDocument] = []
     count = 0
-    for item in runtime.articles.all_items(page_size=batch_size):
-        batch.append(document_of(_plain(item.serialize())))
+    for image in images:
+        batch.append(document_of(_plain(image)))
         if len(batch) >= batch_size:
-            runtime.search.index(batch)
+            engine.index(batch)
             count, batch = count + len(batch), []
     if batch:
-        runtime.search.index(batch)
+        engine.index(batch)
         count += len(batch)
     return count

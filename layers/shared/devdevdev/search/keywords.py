@@ -6,7 +6,7 @@ Keywords
     (:func:`clean_keyword`). Article ingestion feeds them: ``store.add(extract_keywords(title))``.
 
 Matching (:func:`suggest`)
-    The prefix is cleaned the same way, case-folded and spelled out as jamo (:func:`~devdevdev.search.hangul.to_jamo`).
+    The prefix is cleaned the same way, case-folded and spelled out as jamo (:func:`~devdevdev.domain.hangul.to_jamo`).
     Each keyword has two keys, both case-folded: its jamo key (``자바 스크립트`` → ``ㅈㅏㅂㅏ ㅅㅡㅋㅡㄹㅣㅂㅌㅡ``) and its
     initial-consonant key (``ㅈㅂ ㅅㅋㄹㅌ``). A keyword matches when the whole normalized prefix is a prefix of
     either key, or of either key from the start of a later word of the keyword (``스크`` finds ``자바 스크립트``).
@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pynamodb.exceptions import DoesNotExist
 
 from devdevdev.clock import Clock
-from devdevdev.search.hangul import to_chosung, to_jamo
+from devdevdev.domain.hangul import to_chosung, to_jamo
 from devdevdev.store import keys
 from devdevdev.store.models import CounterItem, KeywordShardItem
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from devdevdev.domain.errors import Errors, bad_request
-from devdevdev.domain.parsing import parse_int
 from devdevdev.domain.slices import slice_page
 from devdevdev.domain.text import is_blank
 from devdevdev.search.keywords import extract_keywords
 from devdevdev.search.port import ArticleSort, InvalidQuery, SearchAfter
 from devdevdev.services.toggles import toggle
-from devdevdev.store.articles import Article, ArticleDraft, BookmarkSort
+from devdevdev.store.articles import URL_TAKEN, Article, ArticleDraft, BookmarkSort
 from devdevdev.store.companies import Company
 from devdevdev.store.members import Actor
 from devdevdev.store.transactions import ConditionFailed, Contended
@@ -22,15 +21,6 @@ if TYPE_CHECKING:
     from devdevdev.runtime import Runtime
 
 CONTENTS_PREVIEW = 1000
-INGEST_BATCH_MAX = 100
-TITLE_MAX = 150
-URL_MAX = 2000
-# The article URL is part of an item key (DynamoDB: at most 2048 bytes with its prefix) and the contents live in the
-# article item (at most 400 KB with everything else), so both are bounded in UTF-8 bytes, not only in characters.
-URL_MAX_BYTES = 2000
-CONTENTS_MAX_BYTES = 300_000
-URL = re.compile(r"^https?://[^\s]+$")
-REG_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # fromisoformat alone also takes 20240501 and 2024-W18-3
 
 
 # Rendering --------------------------------------------------------------------------------------------------------
@@ -86,38 +76,43 @@ SORT_VALUE = {
 }
 
 
-def list_articles(
-    runtime: Runtime,
-    member_id: int | None,
-    *,
-    sort: ArticleSort | None,
-    keyword: str | None,
-    company_id: int | None,
-    elastic_id: str | None,
-    score: float | None,
-    size: int,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ArticleQuery:
+    """What ``GET /articles`` asks for: an order (None: the default), a keyword as sent (blank: none), a company,
+    the cursor (the last item's ``elasticId``, and its ``score`` for HIGHEST_SCORE) and a page size."""
+
+    sort: ArticleSort | None
+    keyword: str | None
+    company_id: int | None
+    elastic_id: str | None
+    score: float | None
+    size: int
+
+
+def list_articles(runtime: Runtime, member_id: int | None, query: ArticleQuery) -> dict[str, Any]:
     """``GET /articles``: the engine finds and orders; the table supplies the current fields.
 
     With a keyword the default order is HIGHEST_SCORE, without one LATEST (HIGHEST_SCORE without a keyword is
     LATEST). The cursor is the last item's ``elasticId`` (and its ``score`` for HIGHEST_SCORE)."""
-    keyword = None if is_blank(keyword) else keyword.strip()  # type: ignore[union-attr]
+    keyword = None if query.keyword is None or is_blank(query.keyword) else query.keyword.strip()
+    sort = query.sort
     if sort is None or (sort is ArticleSort.HIGHEST_SCORE and keyword is None):
         sort = ArticleSort.HIGHEST_SCORE if keyword else ArticleSort.LATEST
     after = None
-    if elastic_id:
-        cursor = runtime.search.get(elastic_id)
+    if query.elastic_id:
+        cursor = runtime.search.get(query.elastic_id)
         if cursor is None:
             raise Errors.ARTICLE_NOT_FOUND.error()
         if sort is ArticleSort.HIGHEST_SCORE:
-            if score is None:
+            if query.score is None:
                 raise Errors.SCORE_CURSOR_REQUIRED.error()
-            value = score
+            value = query.score
         else:
             value = float(SORT_VALUE[sort](cursor)) if sort in SORT_VALUE else 0.0
         after = SearchAfter(value, cursor.reg_date, cursor.id)
+    size = query.size
     try:
-        page = runtime.search.search(keyword=keyword, company_id=company_id, sort=sort, after=after, size=size)
+        page = runtime.search.search(keyword=keyword, company_id=query.company_id, sort=sort, after=after, size=size)
     except InvalidQuery:
         raise Errors.KEYWORD_SPECIAL_CHARACTERS.error() from None
     articles = runtime.articles.get_many(hit.id for hit in page.hits)
@@ -159,7 +154,7 @@ def article_detail(runtime: Runtime, member_id: int | None, actor: Actor | None,
         "elasticId": article.elastic_id,
         "thumbnailUrl": article.thumbnail_url,
         **_body(article, company),
-        "isBookmarked": bool(member_id) and runtime.articles.bookmark_status(member_id, article.id) is True,  # type: ignore[arg-type]
+        "isBookmarked": member_id is not None and runtime.articles.bookmark_status(member_id, article.id) is True,
         "isRecommended": actor is not None and runtime.articles.recommend_status(article.id, actor.key) is True,
     }
 
@@ -200,73 +195,8 @@ def toggle_recommend(runtime: Runtime, actor: Actor, article_id: int) -> dict[st
 # Ingestion --------------------------------------------------------------------------------------------------------
 
 
-def _text(
-    raw: dict[str, Any],
-    name: str,
-    where: str,
-    *,
-    required: bool,
-    maximum: int | None = None,
-    max_bytes: int | None = None,
-) -> str | None:
-    value = raw.get(name)
-    if value is None or (isinstance(value, str) and is_blank(value)):
-        if required:
-            raise bad_request(f"{where}.{name} 값이 필요합니다.")
-        return None
-    if not isinstance(value, str):
-        raise bad_request(f"{where}.{name} 값은 문자열이어야 합니다.")
-    if maximum is not None and len(value) > maximum:
-        raise bad_request(f"{where}.{name} 값은 {maximum}자를 넘을 수 없습니다.")
-    if max_bytes is not None and len(value.strip().encode("utf-8")) > max_bytes:
-        raise bad_request(f"{where}.{name} 값은 UTF-8로 {max_bytes}바이트를 넘을 수 없습니다.")
-    return value.strip()
-
-
-def parse_drafts(body: dict[str, Any]) -> list[ArticleDraft]:
-    """The crawler's batch, validated: 1..100 articles, each with a company, title, URL and ``yyyy-MM-dd`` date."""
-    raw_articles = body.get("techArticles")
-    if not isinstance(raw_articles, list) or not raw_articles:
-        raise Errors.NOTIFICATION_ARTICLES_REQUIRED.error()
-    if len(raw_articles) > INGEST_BATCH_MAX:
-        raise bad_request(f"techArticles는 한 번에 {INGEST_BATCH_MAX}개까지 보낼 수 있습니다.")
-    drafts = []
-    for index, raw in enumerate(raw_articles):
-        where = f"techArticles[{index}]"
-        if not isinstance(raw, dict):
-            raise bad_request(f"{where} 값은 객체여야 합니다.")
-        company_id = parse_int(raw.get("companyId"), f"{where}.companyId", minimum=1)
-        if company_id is None:
-            raise Errors.COMPANY_ID_REQUIRED.error()
-        url = _text(raw, "techArticleUrl", where, required=True, maximum=URL_MAX, max_bytes=URL_MAX_BYTES)
-        thumbnail = _text(raw, "thumbnailUrl", where, required=False, maximum=URL_MAX)
-        for name, value in (("techArticleUrl", url), ("thumbnailUrl", thumbnail)):
-            if value is not None and not URL.match(value):
-                raise bad_request(f"{where}.{name}: 알맞은 URL 형식이 아닙니다.")
-        reg_date = _text(raw, "regDate", where, required=True)
-        try:
-            if not REG_DATE.match(reg_date or ""):
-                raise ValueError(reg_date)
-            reg_date = date.fromisoformat(reg_date or "").isoformat()
-        except ValueError:
-            raise bad_request(f"{where}.regDate 값은 yyyy-MM-dd 형식이어야 합니다.") from None
-        drafts.append(
-            ArticleDraft(
-                company_id=company_id,
-                title=_text(raw, "title", where, required=True, maximum=TITLE_MAX) or "",
-                contents=_text(raw, "contents", where, required=False, max_bytes=CONTENTS_MAX_BYTES) or "",
-                author=_text(raw, "author", where, required=False, maximum=100),
-                reg_date=reg_date,
-                tech_article_url=url or "",
-                thumbnail_url=thumbnail,
-            )
-        )
-    return drafts
-
-
-def ingest(runtime: Runtime, body: dict[str, Any]) -> dict[str, Any]:
+def ingest(runtime: Runtime, drafts: Sequence[ArticleDraft]) -> dict[str, Any]:
     """``POST /articles`` (the crawler): upsert each article by its URL; answer ids and elastic ids in order."""
-    drafts = parse_drafts(body)
     companies = runtime.companies.get_many(d.company_id for d in drafts)
     if any(d.company_id not in companies for d in drafts):
         raise Errors.COMPANY_NOT_FOUND.error()
@@ -291,9 +221,9 @@ def _upsert(runtime: Runtime, draft: ArticleDraft) -> Article:
         try:
             return runtime.articles.insert(runtime.ids.next_id("article"), draft, runtime.clock.now())
         except ConditionFailed as failed:
-            if 0 in failed.failed:
+            if URL_TAKEN in failed:
                 continue  # the same URL was inserted concurrently: update that one
-            raise Errors.COMPANY_NOT_FOUND.error() from None
+            raise Errors.COMPANY_NOT_FOUND.error() from None  # COMPANY_GONE (ARTICLE_ID_TAKEN: ids are not reused)
         except Contended:
             break
     raise Errors.TEMPORARY_FAILURE.error()

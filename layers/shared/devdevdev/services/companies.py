@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from devdevdev.domain.errors import Errors
-from devdevdev.domain.parsing import parse_int
 from devdevdev.domain.slices import slice_page
-from devdevdev.store.companies import Company
+from devdevdev.store.companies import NO_COMPANY, SUBSCRIBED_ALREADY, Company
 from devdevdev.store.transactions import ConditionFailed, Contended
 
 if TYPE_CHECKING:
@@ -35,7 +34,7 @@ def company_detail(runtime: Runtime, member_id: int | None, company_id: int) -> 
     company = runtime.companies.get(company_id)
     if company is None:
         raise Errors.COMPANY_NOT_FOUND.error()
-    subscribed = bool(member_id) and company.id in runtime.subscriptions.subscribed(member_id, [company.id])  # type: ignore[arg-type]
+    subscribed = member_id is not None and company.id in runtime.subscriptions.subscribed(member_id, [company.id])
     return {
         "companyId": company.id,
         "companyName": company.name,
@@ -48,24 +47,16 @@ def company_detail(runtime: Runtime, member_id: int | None, company_id: int) -> 
     }
 
 
-def _company_id(body: dict[str, Any]) -> int:
-    company_id = parse_int(body.get("companyId"), "companyId", minimum=1)
-    if company_id is None:
-        raise Errors.COMPANY_ID_REQUIRED.error()
-    return company_id
-
-
-def subscribe(runtime: Runtime, member_id: int, body: dict[str, Any]) -> dict[str, Any]:
+def subscribe(runtime: Runtime, member_id: int, company_id: int) -> dict[str, Any]:
     """``POST /subscriptions``: once per member and company (a conditional write); ``data: {id}``."""
-    company_id = _company_id(body)
     subscription_id = runtime.ids.next_id("subscription")
     try:
         runtime.subscriptions.subscribe(member_id, company_id, subscription_id, runtime.clock.now())
     except ConditionFailed as failed:
-        # As upstream, "already subscribed" is decided before "no such company".
-        if 0 in failed.failed:
+        # As upstream, "already subscribed" is decided before "no such company"; else the member is gone (NO_MEMBER).
+        if SUBSCRIBED_ALREADY in failed:
             raise Errors.ALREADY_SUBSCRIBED.error() from None
-        if 1 in failed.failed:
+        if NO_COMPANY in failed:
             raise Errors.COMPANY_NOT_FOUND.error() from None
         raise Errors.MEMBER_NOT_FOUND.error() from None
     except Contended:
@@ -73,12 +64,11 @@ def subscribe(runtime: Runtime, member_id: int, body: dict[str, Any]) -> dict[st
     return {"id": subscription_id}
 
 
-def unsubscribe(runtime: Runtime, member_id: int, body: dict[str, Any]) -> None:
+def unsubscribe(runtime: Runtime, member_id: int, company_id: int) -> None:
     """``DELETE /subscriptions`` (JSON body): 404 ``구독 이력이 없습니다.`` without a subscription."""
-    company_id = _company_id(body)
     try:
         runtime.subscriptions.unsubscribe(member_id, company_id)
-    except ConditionFailed:
+    except ConditionFailed:  # NOT_SUBSCRIBED, or NO_MEMBER (a member who left has no subscription either)
         raise Errors.SUBSCRIPTION_NOT_FOUND.error() from None
     except Contended:
         raise Errors.TEMPORARY_FAILURE.error() from None

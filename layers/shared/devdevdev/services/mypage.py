@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from devdevdev.domain.errors import Errors, bad_request
-from devdevdev.domain.parsing import parse_int
-from devdevdev.domain.text import is_blank
+from devdevdev.domain.errors import ApiError, Errors, bad_request
 from devdevdev.store.members import Member
 from devdevdev.store.surveys import Survey
 
@@ -18,6 +17,41 @@ if TYPE_CHECKING:
 NICKNAME_PLACEHOLDER = "#nickName"
 MESSAGE_MIN, MESSAGE_MAX = 10, 500
 NICKNAME_MAX = 20
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ChosenOption:
+    """One option of an exit-survey answer as sent: its id and its custom message (None: none). A value that did not
+    parse holds the 400 it earned instead, raised when this option's turn comes: a request's failures are reported
+    in the order they are checked (the question against the survey first, then the options one by one)."""
+
+    id: int | ApiError
+    message: str | None | ApiError
+
+
+@dataclass(frozen=True)
+class ExitSurveyAnswer:
+    """``POST /mypage/exit-survey``: one question of the current survey and the options chosen for it (at least
+    one)."""
+
+    question_id: int
+    options: tuple[ChosenOption, ...]
+
+
+@dataclass(frozen=True)
+class NicknameChange:
+    """``PATCH /mypage/nickname``: the new nickname as sent (not blank)."""
+
+    nickname: str
+
+
+def _parsed(value: T | ApiError) -> T:
+    """The parsed value, or raise the 400 it earned (see :class:`ChosenOption`)."""
+    if isinstance(value, ApiError):
+        raise value
+    return value
 
 
 def _survey(runtime: Runtime) -> Survey:
@@ -46,35 +80,23 @@ def exit_survey(runtime: Runtime, member: Member) -> dict[str, Any]:
     }
 
 
-def answer_exit_survey(runtime: Runtime, member: Member, body: dict[str, Any]) -> None:
+def answer_exit_survey(runtime: Runtime, member: Member, answer: ExitSurveyAnswer) -> None:
     """``POST /mypage/exit-survey``: one question's chosen options, each with an optional custom message.
 
     Unlike upstream, options that do not belong to the question and repeated options are refused (400)."""
-    question_id = parse_int(body.get("questionId"), "questionId", minimum=1)
-    if question_id is None:
-        raise Errors.ID_REQUIRED.error()
-    raw_options = body.get("memberExitSurveyQuestionOptions")
-    if raw_options is None:
-        raise bad_request("memberExitSurveyQuestionOptions 값이 필요합니다.")
-    if not isinstance(raw_options, list) or not all(isinstance(o, dict) for o in raw_options):
-        raise bad_request("memberExitSurveyQuestionOptions 값은 객체 배열이어야 합니다.")
-    if not raw_options:
-        raise bad_request("하나 이상의 답변을 선택해주세요.")
     survey = _survey(runtime)
-    question = survey.question(question_id)
+    question = survey.question(answer.question_id)
     if question is None:
-        raise bad_request(f"현재 탈퇴 설문조사에 없는 질문입니다: {question_id}")
+        raise bad_request(f"현재 탈퇴 설문조사에 없는 질문입니다: {answer.question_id}")
     allowed = {o.id for o in question.options}
     answers: list[dict[str, Any]] = []
-    for raw in raw_options:
-        option_id = parse_int(raw.get("id"), "id", minimum=1)
-        if option_id is None:
-            raise Errors.ID_REQUIRED.error()
+    for option in answer.options:
+        option_id = _parsed(option.id)
         if option_id not in allowed:
             raise bad_request(f"이 질문에 없는 답변입니다: {option_id}")
         if any(a["id"] == option_id for a in answers):
             raise bad_request(f"같은 답변을 두 번 보낼 수 없습니다: {option_id}")
-        message = raw.get("message")
+        message = _parsed(option.message)
         if message is not None and not _message_fits(message):
             raise Errors.EXIT_SURVEY_MESSAGE_LENGTH.error()
         answers.append({"id": option_id, "message": message})
@@ -82,9 +104,9 @@ def answer_exit_survey(runtime: Runtime, member: Member, body: dict[str, Any]) -
     runtime.surveys.add_answer(member.id, survey.version_id, question.id, answer_id, answers, runtime.clock.now())
 
 
-def _message_fits(message: Any) -> bool:
-    """A custom message is text of 10 to 500 characters (surrounding blanks do not count toward the minimum)."""
-    return isinstance(message, str) and len(message.strip()) >= MESSAGE_MIN and len(message) <= MESSAGE_MAX
+def _message_fits(message: str) -> bool:
+    """A custom message is 10 to 500 characters (surrounding blanks do not count toward the minimum)."""
+    return len(message.strip()) >= MESSAGE_MIN and len(message) <= MESSAGE_MAX
 
 
 def exit_member(runtime: Runtime, member: Member) -> None:
@@ -118,14 +140,10 @@ def nickname_changeable(runtime: Runtime, member: Member) -> bool:
     return changed is None or changed <= runtime.clock.now() - _interval(runtime)
 
 
-def change_nickname(runtime: Runtime, member: Member, body: dict[str, Any]) -> str:
+def change_nickname(runtime: Runtime, member: Member, change: NicknameChange) -> str:
     """``PATCH /mypage/nickname``: 1–20 characters, once per interval (the message says 24 hours whatever the
     setting, as upstream's)."""
-    nickname = body.get("nickname")
-    if nickname is not None and not isinstance(nickname, str):
-        raise bad_request("nickname 값은 문자열이어야 합니다.")
-    if nickname is None or is_blank(nickname):
-        raise Errors.NICKNAME_REQUIRED.error()
+    nickname = change.nickname
     if len(nickname) > NICKNAME_MAX:
         raise Errors.NICKNAME_LENGTH.error()
     now = runtime.clock.now()

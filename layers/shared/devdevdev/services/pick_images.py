@@ -10,13 +10,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from devdevdev.api.multipart import Part
 from devdevdev.domain.errors import ApiError, Errors, bad_request
-from devdevdev.domain.parsing import parse_int
-from devdevdev.domain.text import is_blank
 from devdevdev.storage.images import ALLOWED_TYPES, MAX_IMAGE_BYTES, ObjectMissing, StorageUnavailable, sniff_type
 from devdevdev.store.pick_images import IMAGE_NAMES, PickImage
 from devdevdev.store.picks import DELETING, ImageRef
@@ -32,6 +30,37 @@ UPLOAD_FIELD = "pickOptionImages"
 UNKNOWN_TYPE = "application/octet-stream"
 
 
+@dataclass(frozen=True)
+class UploadedFile:
+    """One file of an upload, as the client sent it (its declared type is checked against its bytes)."""
+
+    file_name: str
+    content_type: str | None
+    data: bytes
+
+
+@dataclass(frozen=True)
+class ImageUpload:
+    """``POST /picks/image``: the option image ``name``, the files sent as :data:`UPLOAD_FIELD`, and the size of
+    the whole request body."""
+
+    name: str | None
+    files: tuple[UploadedFile, ...]
+    body_size: int
+
+
+@dataclass(frozen=True)
+class PresignInput:
+    """``POST /picks/image/upload-url``: an image ``name``, a JPEG or PNG ``content_type``, its ``size`` in bytes
+    (at most :data:`MAX_IMAGE_BYTES`) and its file name, all checked (:func:`image_name`, :func:`image_type`,
+    :func:`check_size`)."""
+
+    name: str
+    content_type: str
+    size: int
+    file_name: str
+
+
 def expiry(runtime: Runtime) -> datetime:
     """When an image uploaded (or released) now expires unless a pick attaches it."""
     return runtime.clock.now() + timedelta(hours=runtime.settings.unattached_image_ttl_hours)
@@ -41,31 +70,46 @@ def _bad_type(content_type: str | None) -> ApiError:
     return Errors.PICK_IMAGE_BAD_TYPE.error(content_type=content_type or UNKNOWN_TYPE)
 
 
-def _check_name(name: str | None) -> str:
-    if name not in IMAGE_NAMES:
+def image_name(name: object) -> str:
+    """An option image's name (``firstPickOptionImage`` or ``secondPickOptionImage``), else 400."""
+    if not isinstance(name, str) or name not in IMAGE_NAMES:
         raise Errors.PICK_IMAGE_BAD_NAME.error()
     return name
+
+
+def image_type(content_type: object) -> str:
+    """A declared content type, trimmed and lower-cased, if it is JPEG or PNG; else the 400 naming it."""
+    if not isinstance(content_type, str) or content_type.strip().lower() not in ALLOWED_TYPES:
+        raise _bad_type(content_type if isinstance(content_type, str) and content_type.strip() else None)
+    return content_type.strip().lower()
+
+
+def check_size(size: int) -> int:
+    """An image's size in bytes, if it is at most :data:`MAX_IMAGE_BYTES`; else 413."""
+    if size > MAX_IMAGE_BYTES:
+        raise Errors.UPLOAD_TOO_LARGE.error()
+    return size
 
 
 def _response(image: PickImage) -> dict[str, Any]:
     return {"name": image.name, "pickOptionImageId": image.id, "imageUrl": image.url, "imageKey": image.key}
 
 
-def upload(runtime: Runtime, member_id: int, name: str | None, parts: Sequence[Part], body_size: int) -> dict[str, Any]:
+def upload(runtime: Runtime, member_id: int, request: ImageUpload) -> dict[str, Any]:
     """``POST /picks/image``: checks in upstream's order (count, name, each file's type), then stores every file."""
-    files = [p for p in parts if p.name == UPLOAD_FIELD and p.file_name is not None]
+    files = request.files
     if len(files) > MAX_FILES:
         raise Errors.PICK_IMAGE_TOO_MANY.error()
-    _check_name(name)
+    name = image_name(request.name)
     if not files:
         raise bad_request(f"업로드할 이미지 파일({UPLOAD_FIELD})이 없습니다.")
-    if body_size > runtime.settings.inline_upload_max_bytes:
+    if request.body_size > runtime.settings.inline_upload_max_bytes:
         raise Errors.UPLOAD_TOO_LARGE.error()
     checked = []
     for part in files:
         if part.content_type not in ALLOWED_TYPES:
             raise _bad_type(part.content_type)
-        actual = sniff_type(bytes(part.data[:64]))
+        actual = sniff_type(part.data[:64])
         if actual not in ALLOWED_TYPES:
             raise _bad_type(actual)
         if len(part.data) > MAX_IMAGE_BYTES:
@@ -76,7 +120,7 @@ def upload(runtime: Runtime, member_id: int, name: str | None, parts: Sequence[P
     for (part, actual), image_id in zip(checked, runtime.ids.next_ids("pick_image", len(checked)), strict=True):
         key = runtime.images.new_key(part.file_name or "image")
         try:
-            runtime.images.put(key, bytes(part.data), actual)
+            runtime.images.put(key, part.data, actual)
         except StorageUnavailable:
             log.exception("image upload to S3 failed")
             raise Errors.TEMPORARY_FAILURE.error() from None
@@ -84,7 +128,7 @@ def upload(runtime: Runtime, member_id: int, name: str | None, parts: Sequence[P
             runtime.pick_images.add(
                 image_id=image_id,
                 member_id=member_id,
-                name=name,  # type: ignore[arg-type]
+                name=name,
                 key=key,
                 url=runtime.images.url_of(key),
                 content_type=actual,
@@ -97,33 +141,20 @@ def upload(runtime: Runtime, member_id: int, name: str | None, parts: Sequence[P
     return {"pickOptionImages": [_response(image) for image in stored]}
 
 
-def presign(runtime: Runtime, member_id: int, body: dict[str, Any]) -> dict[str, Any]:
+def presign(runtime: Runtime, member_id: int, request: PresignInput) -> dict[str, Any]:
     """``POST /picks/image/upload-url``: an image id and a presigned POST for one JPEG or PNG of at most 10 MB."""
-    name = _check_name(body.get("name"))
-    content_type = body.get("contentType")
-    if not isinstance(content_type, str) or content_type.strip().lower() not in ALLOWED_TYPES:
-        raise _bad_type(content_type if isinstance(content_type, str) and content_type.strip() else None)
-    content_type = content_type.strip().lower()
-    size = parse_int(body.get("size"), "size", minimum=1)
-    if size is None:
-        raise bad_request("size 값이 필요합니다.")
-    if size > MAX_IMAGE_BYTES:
-        raise Errors.UPLOAD_TOO_LARGE.error()
-    file_name = body.get("fileName")
-    if not isinstance(file_name, str) or is_blank(file_name):
-        raise bad_request("fileName 값이 필요합니다.")
-    key = runtime.images.new_key(file_name)
+    key = runtime.images.new_key(request.file_name)
     try:
-        upload_form = runtime.images.presigned_post(key, content_type, MAX_IMAGE_BYTES)
+        upload_form = runtime.images.presigned_post(key, request.content_type, MAX_IMAGE_BYTES)
     except StorageUnavailable:
         raise Errors.TEMPORARY_FAILURE.error() from None
     image = runtime.pick_images.add(
         image_id=runtime.ids.next_id("pick_image"),
         member_id=member_id,
-        name=name,
+        name=request.name,
         key=key,
         url=runtime.images.url_of(key),
-        content_type=content_type,
+        content_type=request.content_type,
         size=None,
         verified=False,
         now=runtime.clock.now(),

@@ -6,7 +6,6 @@ response or raises an :class:`~devdevdev.domain.errors.ApiError` from the catalo
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import random
 import time
@@ -16,9 +15,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from devdevdev.domain.errors import Errors, ErrorSpec, bad_request
-from devdevdev.domain.parsing import parse_int
 from devdevdev.domain.slices import slice_page
-from devdevdev.domain.text import is_blank
 from devdevdev.domain.timefmt import spaced_datetime
 from devdevdev.masking import mask_email
 from devdevdev.services import pick_images
@@ -27,7 +24,9 @@ from devdevdev.store.members import Actor
 from devdevdev.store.picks import (
     APPROVAL,
     DELETING,
-    OPTION_TYPES,
+    IMAGE_TAKEN,
+    PICK_CHANGED,
+    PICK_DELETING,
     READY,
     REJECT,
     OptionDraft,
@@ -160,17 +159,22 @@ def _vote_result(pick: Pick, voted: PickOption, vote_id: int) -> dict[str, Any]:
     }
 
 
-def vote(runtime: Runtime, actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class VoteInput:
+    """A vote request: the pick and the option voted for."""
+
+    pick_id: int
+    option_id: int
+
+
+def vote(runtime: Runtime, actor: Actor, request: VoteInput) -> dict[str, Any]:
     """``POST /picks/vote``: a first vote, or a switch to the other option; the same option again → 400.
 
     The pick must be APPROVAL and the option one of its own. Exact under concurrency: the vote item and the
-    counters change in one transaction whose conditions re-check what was read."""
-    pick_id = parse_int(body.get("pickId"), "pickId", minimum=1)
-    if pick_id is None:
-        raise Errors.PICK_ID_REQUIRED.error()
-    option_id = parse_int(body.get("pickOptionId"), "pickOptionId", minimum=1)
-    if option_id is None:
-        raise Errors.PICK_OPTION_ID_REQUIRED.error()
+    counters change in one transaction whose conditions re-check what was read. Whichever condition fails
+    (the vote changed, the pick left APPROVAL or was deleted, the old option has no vote to give back), the vote
+    is read and decided again, so what the voter reads comes from that decision, never from which write failed."""
+    pick_id, option_id = request.pick_id, request.option_id
     vote_id: int | None = None
     for attempt in range(VOTE_ATTEMPTS):
         if attempt:
@@ -192,7 +196,7 @@ def vote(runtime: Runtime, actor: Actor, body: dict[str, Any]) -> dict[str, Any]
             else:
                 runtime.picks.switch_vote(pick, actor.key, previous, option, vote_id, now)
         except ConditionFailed:
-            continue  # the vote or the pick changed since we read them: read again and decide again
+            continue  # VOTE_CHANGED, PICK_NOT_APPROVAL, NO_VOTE_TO_MOVE: read again and decide again
         except Contended:
             raise Errors.TEMPORARY_FAILURE.error() from None
         after = runtime.picks.get(pick.id) or pick
@@ -204,7 +208,9 @@ def vote(runtime: Runtime, actor: Actor, body: dict[str, Any]) -> dict[str, Any]
 
 
 @dataclass(frozen=True)
-class OptionInput:
+class PickOptionInput:
+    """One option as its author wrote it (``id``: the option's id, given when modifying)."""
+
     type: str
     id: int | None
     title: str
@@ -214,7 +220,8 @@ class OptionInput:
 
 @dataclass(frozen=True)
 class PickMessages:
-    """The validation messages differ between create and modify (upstream's two request classes)."""
+    """The validation messages of a pick's body differ between create and modify (upstream's two request
+    classes)."""
 
     title_required: ErrorSpec
     option_title_required: ErrorSpec
@@ -225,72 +232,17 @@ CREATE = PickMessages(Errors.TITLE_REQUIRED, Errors.OPTION_TITLE_REQUIRED, optio
 MODIFY = PickMessages(Errors.PICK_TITLE_REQUIRED, Errors.PICK_OPTION_TITLE_REQUIRED, option_id_required=True)
 
 
-def _text(value: Any, name: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise bad_request(f"{name} 값은 문자열이어야 합니다.")
-    return value
+@dataclass(frozen=True)
+class NewPick:
+    """A pick's title and both options (first, second), as a create or modify request gives them."""
+
+    title: str
+    options: tuple[PickOptionInput, PickOptionInput]
 
 
-def _image_ids(value: Any, name: str) -> tuple[int, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list):
-        raise bad_request(f"{name} 값은 숫자 배열이어야 합니다.")
-    ids = tuple(parse_int(v, name, minimum=1) for v in value)
-    if any(i is None for i in ids):
-        raise bad_request(f"{name} 값은 숫자 배열이어야 합니다.")
-    if len(set(ids)) != len(ids):
-        raise bad_request(f"{name}에 같은 이미지가 두 번 있습니다.")
-    if len(ids) > IMAGES_PER_OPTION_MAX:
-        raise Errors.PICK_IMAGE_TOO_MANY.error()
-    return ids  # type: ignore[return-value]
-
-
-def _title(value: Any, name: str, required: ErrorSpec) -> str:
-    title = _text(value, name)
-    if title is None or is_blank(title):
-        raise required.error()
-    if len(title) > TITLE_MAX:
-        raise Errors.TITLE_TOO_LONG.error()
-    return title
-
-
-def parse_pick(body: dict[str, Any], messages: PickMessages) -> tuple[str, tuple[OptionInput, OptionInput]]:
-    """The title and both options of a create or modify body, validated with the contract's messages."""
-    title = _title(body.get("pickTitle"), "pickTitle", messages.title_required)
-    raw_options = body.get("pickOptions")
-    if not isinstance(raw_options, dict) or not raw_options:
-        raise Errors.PICK_OPTIONS_REQUIRED.error()
-    unknown = sorted(set(raw_options) - set(OPTION_TYPES))
-    if unknown:
-        raise bad_request(f"pickOptions에는 firstPickOption, secondPickOption만 올 수 있습니다: {', '.join(unknown)}")
-    parsed = []
-    for option_type in OPTION_TYPES:
-        raw = raw_options.get(option_type)
-        if not isinstance(raw, dict):
-            raise Errors.PICK_OPTIONS_REQUIRED.error()
-        option_id = None
-        if messages.option_id_required:
-            option_id = parse_int(raw.get("pickOptionId"), "pickOptionId", minimum=1)
-            if option_id is None:
-                raise Errors.PICK_OPTION_ID_REQUIRED.error()
-        option_title = _title(raw.get("pickOptionTitle"), "pickOptionTitle", messages.option_title_required)
-        content = _text(raw.get("pickOptionContent"), "pickOptionContent")
-        if content is not None and len(content) > CONTENT_MAX:
-            raise Errors.PICK_CONTENT_TOO_LONG.error()
-        images = _image_ids(raw.get("pickOptionImageIds"), "pickOptionImageIds")
-        parsed.append(OptionInput(option_type, option_id, option_title, None if is_blank(content) else content, images))
-    first, second = parsed
-    if set(first.image_ids) & set(second.image_ids):
-        raise bad_request("같은 이미지를 두 선택지에 모두 첨부할 수 없습니다.")
-    return title, (first, second)
-
-
-def create_pick(runtime: Runtime, member_id: int, body: dict[str, Any]) -> dict[str, Any]:
+def create_pick(runtime: Runtime, member_id: int, new: NewPick) -> dict[str, Any]:
     """``POST /picks``: READY, or APPROVAL at once where the stage approves new picks."""
-    title, options = parse_pick(body, CREATE)
+    title, options = new.title, new.options
     wanted = [i for o in options for i in o.image_ids]
     images = pick_images.usable_images(runtime, member_id, wanted, pick_id=None)
     pick_id = runtime.ids.next_id("pick")
@@ -310,17 +262,19 @@ def create_pick(runtime: Runtime, member_id: int, body: dict[str, Any]) -> dict[
                 options=drafts,  # type: ignore[arg-type]
                 now=runtime.clock.now(),
             )
-    except ConditionFailed:
-        raise Errors.PICK_OPTION_IMAGE_NOT_FOUND.error() from None  # an image was taken or deleted meanwhile
+    except ConditionFailed as failed:
+        if IMAGE_TAKEN in failed:
+            raise Errors.PICK_OPTION_IMAGE_NOT_FOUND.error() from None  # an image was taken or deleted meanwhile
+        raise Errors.TEMPORARY_FAILURE.error() from None  # a fresh id taken, or the author's item missing
     except (Contended, StorageUnavailable):
         raise Errors.TEMPORARY_FAILURE.error() from None
     return {"pickId": pick_id}
 
 
-def modify_pick(runtime: Runtime, member_id: int, pick_id: int, body: dict[str, Any]) -> dict[str, Any]:
+def modify_pick(runtime: Runtime, member_id: int, pick_id: int, new: NewPick) -> dict[str, Any]:
     """``PATCH /picks/{pickId}``: the author replaces the title and options; each option's images become exactly
     the ids given (new ones attached, missing ones released to their uploader)."""
-    title, options = parse_pick(body, MODIFY)
+    title, options = new.title, new.options
     for _ in range(5):
         pick = _visible(runtime, pick_id, Errors.PICK_NOT_FOUND_FOR_MODIFY)
         if pick.member_id != member_id:
@@ -346,9 +300,9 @@ def modify_pick(runtime: Runtime, member_id: int, pick_id: int, body: dict[str, 
                     now=runtime.clock.now(),
                 )
         except ConditionFailed as failed:
-            if 0 in failed.failed:
+            if PICK_CHANGED in failed:
                 continue  # the pick changed meanwhile: read it again
-            raise Errors.PICK_OPTION_IMAGE_NOT_FOUND.error() from None
+            raise Errors.PICK_OPTION_IMAGE_NOT_FOUND.error() from None  # IMAGE_TAKEN, IMAGE_NOT_ON_PICK
         except (Contended, StorageUnavailable):
             raise Errors.TEMPORARY_FAILURE.error() from None
         pick_images.release_tags(runtime, released)
@@ -370,8 +324,7 @@ def delete_pick(runtime: Runtime, member_id: int, pick_id: int) -> None:
         raise Errors.PICK_NOT_FOUND.error()
     try:
         if pick.status != DELETING:
-            with contextlib.suppress(ConditionFailed):  # a concurrent DELETE started first: finishing twice is fine
-                runtime.picks.begin_delete(pick)
+            _begin_delete(runtime, pick)
         runtime.picks.delete_contents(pick)
         images = [image for option in pick.options for image in option.images]
         runtime.images.delete([image.key for image in images])
@@ -381,11 +334,18 @@ def delete_pick(runtime: Runtime, member_id: int, pick_id: int) -> None:
         raise Errors.TEMPORARY_FAILURE.error() from None
 
 
-def moderate(runtime: Runtime, pick_id: int, body: dict[str, Any]) -> dict[str, Any]:
-    """``PATCH /picks/{pickId}/status`` (admins): APPROVAL lists the pick, REJECT takes it out of the lists."""
-    status = _text(body.get("contentStatus"), "contentStatus")
-    if status not in MODERATION_STATUSES:
-        raise bad_request(f"contentStatus 값이 올바르지 않습니다. 가능한 값: {', '.join(MODERATION_STATUSES)}")
+def _begin_delete(runtime: Runtime, pick: Pick) -> None:
+    try:
+        runtime.picks.begin_delete(pick)
+    except ConditionFailed as failed:
+        if PICK_DELETING in failed:
+            return  # a concurrent DELETE started first: finishing twice is fine
+        raise Errors.TEMPORARY_FAILURE.error() from None  # MEMBER_GONE: the author's item is missing
+
+
+def moderate(runtime: Runtime, pick_id: int, status: str) -> dict[str, Any]:
+    """``PATCH /picks/{pickId}/status`` (admins): APPROVAL lists the pick, REJECT takes it out of the lists.
+    ``status`` is one of :data:`MODERATION_STATUSES`."""
     try:
         pick = runtime.picks.set_status(pick_id, status)
     except Contended:

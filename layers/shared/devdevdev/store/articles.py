@@ -13,18 +13,27 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
-from pynamodb.transactions import TransactWrite
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 
 from devdevdev.store import keys
 from devdevdev.store.errors import is_condition_failure
 from devdevdev.store.models import ArticleItem, ArticleUrlItem, BookmarkItem, CompanyItem, RecommendItem
 from devdevdev.store.pages import fill, query_page
-from devdevdev.store.transactions import ConditionFailed, commit
+from devdevdev.store.transactions import ConditionFailed, Writes, commit
 
-S = keys.SCORE_SHIFT
-COMMENT_WEIGHT, RECOMMEND_WEIGHT, VIEW_WEIGHT = 4, 4, 2
+RECOMMEND_WEIGHT, VIEW_WEIGHT = 4, 2  # of the popular score (the comments' weight: store/comments.py)
+
+# What a failed condition means (``ConditionFailed.reasons``), named where the write is made.
+URL_TAKEN = "article-url-taken"  # another article claimed the URL first (a concurrent insert)
+ARTICLE_ID_TAKEN = "article-id-taken"  # an article has this id already (ids are never reused: not in practice)
+COMPANY_GONE = "company-gone"  # the article's company does not exist
+RECOMMEND_CHANGED = "recommend-changed"  # the recommend is no longer what was read (a concurrent toggle)
+RECOMMENDED_ARTICLE_GONE = "recommended-article-gone"  # the article is gone (or has no recommend left to take back)
+BOOKMARK_CHANGED = "bookmark-changed"  # the bookmark is no longer what was read (a concurrent toggle)
 
 
 class BookmarkSort(Enum):
@@ -122,7 +131,8 @@ class ArticleRepository:
     def insert(self, article_id: int, draft: ArticleDraft, now: datetime) -> Article:
         """A new article: its URL claimed (only if unclaimed), the article, the company's article count.
 
-        Raises ``ConditionFailed``: operation 0 → the URL is already taken (a concurrent insert); 2 → no company."""
+        Raises ``ConditionFailed`` with :data:`URL_TAKEN` (a concurrent insert of the same URL),
+        :data:`ARTICLE_ID_TAKEN` or :data:`COMPANY_GONE`."""
         item = ArticleItem(
             *keys.article(article_id),
             article_id=article_id,
@@ -139,16 +149,18 @@ class ArticleRepository:
             gsi5sk=article_id,
         )
 
-        def build(write: TransactWrite) -> None:
+        def build(write: Writes) -> None:
             write.save(
                 ArticleUrlItem(*keys.article_url(draft.tech_article_url), article_id=article_id),
                 condition=ArticleUrlItem.pk.does_not_exist(),
+                reason=URL_TAKEN,
             )
-            write.save(item, condition=ArticleItem.pk.does_not_exist())
+            write.save(item, condition=ArticleItem.pk.does_not_exist(), reason=ARTICLE_ID_TAKEN)
             write.update(
                 CompanyItem(*keys.company(draft.company_id)),
                 actions=[CompanyItem.article_total_count.add(1)],
                 condition=CompanyItem.pk.exists(),
+                reason=COMPANY_GONE,
             )
 
         commit(build)
@@ -171,17 +183,18 @@ class ArticleRepository:
         )
         return _article(item)
 
-    def all_items(self, page_size: int = 500) -> Iterator[ArticleItem]:
-        """Every article, id-descending: paged Queries of GSI5 ``ARTICLES`` (its keys), each page's articles in
-        BatchGets (reindexing, backfills)."""
+    def all_images(self, page_size: int = 500) -> Iterator[dict[str, Any]]:
+        """Every article item as DynamoDB stores it (typed attribute values, as the change stream carries them),
+        id-descending: paged Queries of GSI5 ``ARTICLES`` (its keys), each page's articles in BatchGets (reindexing,
+        backfills)."""
         hits = ArticleItem.query(keys.ARTICLES_LIST, index_name="GSI5", scan_index_forward=False, page_size=page_size)
         chunk: list[tuple[str, str]] = []
         for hit in hits:
             chunk.append((hit.pk, hit.sk))
             if len(chunk) == page_size:
-                yield from fill(ArticleItem, chunk)[0]
+                yield from (item.serialize() for item in fill(ArticleItem, chunk)[0])
                 chunk = []
-        yield from fill(ArticleItem, chunk)[0]
+        yield from (item.serialize() for item in fill(ArticleItem, chunk)[0])
 
     # Views and recommends -----------------------------------------------------------------------------------------
 
@@ -210,19 +223,22 @@ class ArticleRepository:
     def set_recommend(self, article_id: int, actor: str, status: bool, now: datetime, *, existed: bool) -> None:
         """Turn a recommend on or off with the article's count and score, all or nothing.
 
-        Raises ``ConditionFailed`` when the recommend changed since it was read (the caller reads again)."""
+        Raises ``ConditionFailed`` with :data:`RECOMMEND_CHANGED` when the recommend changed since it was read (the
+        caller reads again), :data:`RECOMMENDED_ARTICLE_GONE` when the article is gone or has no recommend to take
+        back."""
         recommend = RecommendItem(*keys.article_recommend(article_id, actor))
         delta = 1 if status else -1
 
-        def build(write: TransactWrite) -> None:
+        def build(write: Writes) -> None:
             if not existed:
                 recommend.article_id, recommend.status, recommend.modified_at = article_id, status, now
-                write.save(recommend, condition=RecommendItem.pk.does_not_exist())
+                write.save(recommend, condition=RecommendItem.pk.does_not_exist(), reason=RECOMMEND_CHANGED)
             else:
                 write.update(
                     recommend,
                     actions=[RecommendItem.status.set(status), RecommendItem.modified_at.set(now)],
                     condition=RecommendItem.status == (not status),
+                    reason=RECOMMEND_CHANGED,
                 )
             article_condition = ArticleItem.pk.exists()
             if not status:
@@ -234,6 +250,7 @@ class ArticleRepository:
                     ArticleItem.popular_score.add(delta * RECOMMEND_WEIGHT),
                 ],
                 condition=article_condition,
+                reason=RECOMMENDED_ARTICLE_GONE,
             )
 
         commit(build)
@@ -257,7 +274,7 @@ class ArticleRepository:
     def set_bookmark(self, member_id: int, article: Article, status: bool, now: datetime, *, existed: bool) -> None:
         """Turn a bookmark on (into the member's three orders) or off (out of them).
 
-        Raises ``ConditionFailed`` when the bookmark changed since it was read."""
+        Raises ``ConditionFailed`` with :data:`BOOKMARK_CHANGED` when the bookmark changed since it was read."""
         item = BookmarkItem(*keys.bookmark(member_id, article.id))
         listed = [
             (
@@ -275,11 +292,12 @@ class ArticleRepository:
             ),
             (BookmarkItem.gsi4pk, keys.article_bookmarks(article.id), BookmarkItem.gsi4sk, member_id),
         ]
-        actions = [BookmarkItem.status.set(status), BookmarkItem.modified_at.set(now)]
+        actions: list[Action] = [BookmarkItem.status.set(status), BookmarkItem.modified_at.set(now)]
         if status:
             actions += [a for pk, pk_value, sk, sk_value in listed for a in (pk.set(pk_value), sk.set(sk_value))]
         else:
             actions += [pk.remove() for pk, _, _, _ in listed]
+        condition: Condition
         if existed:
             condition = BookmarkItem.status == (not status)
         else:
@@ -289,7 +307,7 @@ class ArticleRepository:
             item.update(actions=actions, condition=condition)
         except UpdateError as error:
             if is_condition_failure(error):
-                raise ConditionFailed([0]) from None
+                raise ConditionFailed([], frozenset({BOOKMARK_CHANGED})) from None
             raise
 
     def bookmark_page(

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
-from pynamodb.transactions import TransactWrite
 
 from devdevdev.store import keys
 from devdevdev.store.models import BlameItem, BlameTypeItem
-from devdevdev.store.transactions import commit
+from devdevdev.store.transactions import Writes, commit
+
+ALREADY_BLAMED = "already-blamed"  # the member already blamed this target (``ConditionFailed.reasons``)
 
 
 @dataclass(frozen=True)
@@ -27,14 +28,25 @@ class BlameType:
 
 @dataclass(frozen=True)
 class BlameTarget:
-    """What is blamed: ``key`` names it in the blame's sort key; ``count`` adds +1 to its blame count (with its
-    conditions) inside the blame's transaction."""
+    """What is blamed: a pick, a pick comment or a tech comment; ``key`` names it in the blame's sort key."""
 
     key: str
     pick_id: int | None = None
     pick_comment_id: int | None = None
     tech_article_id: int | None = None
     tech_comment_id: int | None = None
+
+    @classmethod
+    def pick(cls, pick_id: int) -> BlameTarget:
+        return cls(f"PICK#{pick_id}", pick_id=pick_id)
+
+    @classmethod
+    def pick_comment(cls, pick_id: int, comment_id: int) -> BlameTarget:
+        return cls(f"PICK_COMMENT#{pick_id}#{comment_id}", pick_id=pick_id, pick_comment_id=comment_id)
+
+    @classmethod
+    def tech_comment(cls, article_id: int, comment_id: int) -> BlameTarget:
+        return cls(f"TECH_COMMENT#{article_id}#{comment_id}", tech_article_id=article_id, tech_comment_id=comment_id)
 
 
 class BlameRepository:
@@ -62,11 +74,12 @@ class BlameRepository:
         blame_type_id: int,
         custom_reason: str | None,
         now: datetime,
-        count: Callable[[TransactWrite], None],
+        count: Callable[[Writes], None],
     ) -> None:
         """Store the blame and count it on its target, all or nothing.
 
-        Raises ``ConditionFailed``: 0 when this member already blamed the target, others from ``count``."""
+        Raises ``ConditionFailed``: :data:`ALREADY_BLAMED` when this member already blamed the target, or the
+        reasons of ``count``'s writes (the target changed)."""
         item = BlameItem(
             *keys.blame(member_id, target.key),
             blame_id=blame_id,
@@ -80,8 +93,8 @@ class BlameRepository:
             created_at=now,
         )
 
-        def build(write: TransactWrite) -> None:
-            write.save(item, condition=BlameItem.pk.does_not_exist())
+        def build(write: Writes) -> None:
+            write.save(item, condition=BlameItem.pk.does_not_exist(), reason=ALREADY_BLAMED)
             count(write)
 
         commit(build)

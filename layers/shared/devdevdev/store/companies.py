@@ -12,13 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist
-from pynamodb.transactions import TransactWrite
 
 from devdevdev.store import keys
 from devdevdev.store.models import CompanyItem, MemberItem, SubscriptionItem
 from devdevdev.store.pages import query_page
 from devdevdev.store.schema import PARTITION_KEY, SORT_KEY
-from devdevdev.store.transactions import commit
+from devdevdev.store.transactions import Writes, commit
+
+# What a failed condition means (``ConditionFailed.reasons``), named where the write is made.
+SUBSCRIBED_ALREADY = "subscribed-already"  # the member subscribes to the company already
+NOT_SUBSCRIBED = "not-subscribed"  # the member has no subscription to the company
+NO_COMPANY = "no-company"  # no such company
+NO_MEMBER = "no-member"  # the member item is gone
 
 
 @dataclass(frozen=True)
@@ -132,31 +137,39 @@ class SubscriptionRepository:
     def subscribe(self, member_id: int, company_id: int, subscription_id: int, now: datetime) -> None:
         """Subscribe, all or nothing: the subscription (only if absent), the company's existence, the member's count.
 
-        Raises ``ConditionFailed``: operation 0 failed → already subscribed; operation 1 → no such company."""
+        Raises ``ConditionFailed`` with :data:`SUBSCRIBED_ALREADY`, :data:`NO_COMPANY`, :data:`NO_MEMBER` (each
+        that failed)."""
         item = subscription_item(member_id, company_id, subscription_id, now)
 
-        def build(write: TransactWrite) -> None:
-            write.save(item, condition=SubscriptionItem.pk.does_not_exist())
-            write.condition_check(CompanyItem, *keys.company(company_id), condition=CompanyItem.pk.exists())
+        def build(write: Writes) -> None:
+            write.save(item, condition=SubscriptionItem.pk.does_not_exist(), reason=SUBSCRIBED_ALREADY)
+            write.condition_check(
+                CompanyItem, *keys.company(company_id), condition=CompanyItem.pk.exists(), reason=NO_COMPANY
+            )
             write.update(
                 MemberItem(*keys.member(member_id)),
                 actions=[MemberItem.subscription_total_count.add(1)],
                 condition=MemberItem.pk.exists(),
+                reason=NO_MEMBER,
             )
 
         commit(build)
 
     def unsubscribe(self, member_id: int, company_id: int) -> None:
-        """Remove the subscription and uncount it. Raises ``ConditionFailed`` when there is none."""
+        """Remove the subscription and uncount it. Raises ``ConditionFailed`` with :data:`NOT_SUBSCRIBED` when there
+        is none, :data:`NO_MEMBER` when the member item is gone."""
 
-        def build(write: TransactWrite) -> None:
+        def build(write: Writes) -> None:
             write.delete(
-                SubscriptionItem(*keys.subscription(member_id, company_id)), condition=SubscriptionItem.pk.exists()
+                SubscriptionItem(*keys.subscription(member_id, company_id)),
+                condition=SubscriptionItem.pk.exists(),
+                reason=NOT_SUBSCRIBED,
             )
             write.update(
                 MemberItem(*keys.member(member_id)),
                 actions=[MemberItem.subscription_total_count.add(-1)],
                 condition=MemberItem.pk.exists(),
+                reason=NO_MEMBER,
             )
 
         commit(build)

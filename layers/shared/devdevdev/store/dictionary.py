@@ -22,7 +22,7 @@ class NicknameDictionary:
     def random_nickname(self) -> str | None:
         """``<부사> <형용사> <명사>``, or None when a word type has no words."""
         items = {
-            item.sk: list(item.words or [])
+            item.sk: [str(word) for word in item.words or []]
             for item in NicknameWordsItem.batch_get([keys.nickname_words(t) for t in WORD_TYPES])
         }
         chosen = []

@@ -18,18 +18,21 @@ from typing import TYPE_CHECKING
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
 
 from devdevdev.store import keys
 from devdevdev.store.errors import is_condition_failure
 from devdevdev.store.models import CounterItem, EmbeddingRequestItem, PickEmbeddingItem, PickItem
-from devdevdev.store.transactions import commit
+from devdevdev.store.transactions import Writes, commit
 
 if TYPE_CHECKING:  # numpy loads only in the functions that compare or store vectors, not on every cold start
     import numpy as np
 
 CANDIDATES_PAGE_SIZE = 250  # 250 OpenAI vectors (6 KB each) fill about 1.5 MB: two DynamoDB pages
 MAX_REQUESTS_PER_COMMIT = 90  # a transaction holds at most 100 operations
+
+# What a failed condition means (``ConditionFailed.reasons``).
+EMBEDDING_CHANGED = "embedding-changed"  # the pick's embedding appeared or went since it was read
+EMBEDDED_PICK_CHANGED = "embedded-pick-changed"  # the pick's title or status is not the one embedded
 
 
 def title_hash(title: str) -> str:
@@ -97,12 +100,16 @@ def request_item(pick_id: int, revision: int, title: str, now: datetime) -> Embe
     )
 
 
-def relist(write: TransactWrite, pick_id: int, listed: bool, embedded: bool) -> None:
+def relist(write: Writes, pick_id: int, listed: bool, embedded: bool) -> None:
     """Within a pick's status change: put its embedding in the candidates (``listed``) or take it out, and bump the
-    version. ``embedded`` is what the caller read; the condition fails (re-read and retry) if that changed."""
+    version. ``embedded`` is what the caller read; the condition fails with :data:`EMBEDDING_CHANGED` (re-read and
+    retry) if that changed."""
     if not embedded:
         write.condition_check(
-            PickEmbeddingItem, *keys.pick_embedding(pick_id), condition=PickEmbeddingItem.pk.does_not_exist()
+            PickEmbeddingItem,
+            *keys.pick_embedding(pick_id),
+            condition=PickEmbeddingItem.pk.does_not_exist(),
+            reason=EMBEDDING_CHANGED,
         )
         return
     actions: list[Action] = (
@@ -111,7 +118,10 @@ def relist(write: TransactWrite, pick_id: int, listed: bool, embedded: bool) -> 
         else [PickEmbeddingItem.gsi1pk.remove(), PickEmbeddingItem.gsi1sk.remove()]
     )
     write.update(
-        PickEmbeddingItem(*keys.pick_embedding(pick_id)), actions=actions, condition=PickEmbeddingItem.pk.exists()
+        PickEmbeddingItem(*keys.pick_embedding(pick_id)),
+        actions=actions,
+        condition=PickEmbeddingItem.pk.exists(),
+        reason=EMBEDDING_CHANGED,
     )
     write.update(CounterItem(*keys.embeddings_version()), actions=[CounterItem.value.add(1)])
 
@@ -188,7 +198,8 @@ class PickEmbeddingRepository:
         now: datetime,
     ) -> None:
         """Store the embedding of ``title`` and delete the requests it answers, if the pick still has that title and
-        status (else ``ConditionFailed`` on operation 0: re-read the pick). ``listed``: a candidate (APPROVAL)."""
+        status (else ``ConditionFailed`` :data:`EMBEDDED_PICK_CHANGED`: re-read the pick). ``listed``: a candidate
+        (APPROVAL)."""
         raw = to_bytes(vector)
         item = PickEmbeddingItem(
             *keys.pick_embedding(pick_id),
@@ -203,9 +214,12 @@ class PickEmbeddingRepository:
             item.gsi1pk, item.gsi1sk = keys.PICK_EMBEDDINGS, pick_id
         answered = list(done)[:MAX_REQUESTS_PER_COMMIT]
 
-        def build(write: TransactWrite) -> None:
+        def build(write: Writes) -> None:
             write.condition_check(
-                PickItem, *keys.pick(pick_id), condition=(PickItem.title == title) & (PickItem.content_status == status)
+                PickItem,
+                *keys.pick(pick_id),
+                condition=(PickItem.title == title) & (PickItem.content_status == status),
+                reason=EMBEDDED_PICK_CHANGED,
             )
             write.save(item)
             write.update(CounterItem(*keys.embeddings_version()), actions=[CounterItem.value.add(1)])
@@ -236,6 +250,6 @@ class PickEmbeddingRepository:
             recorded += 1
         return recorded
 
-    def forget(self, pick_id: int) -> None:
+    def candidates_changed(self) -> None:
         """After a pick's partition is deleted: the candidates changed (its embedding went with it)."""
         CounterItem(*keys.embeddings_version()).update(actions=[CounterItem.value.add(1)])

@@ -24,7 +24,6 @@ from enum import Enum
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
 
 from devdevdev.store import keys
 from devdevdev.store.comments import CommentRepository
@@ -42,7 +41,7 @@ from devdevdev.store.models import (
     ViewCounterItem,
 )
 from devdevdev.store.pages import Found, Key, Wanted, batch_get, query_page
-from devdevdev.store.transactions import ConditionFailed, Contended, commit
+from devdevdev.store.transactions import ConditionFailed, Contended, Writes, commit
 
 APPROVAL, READY, REJECT = "APPROVAL", "READY", "REJECT"
 DELETING = "DELETING"  # being deleted: invisible everywhere, finished by the next DELETE
@@ -55,6 +54,18 @@ COMMENT_WEIGHT, VOTE_WEIGHT, VIEW_WEIGHT = 4, 4, 2
 # When a view folds the waiting views (and the votes and comments since) into the pick's list sort keys.
 FOLD_VIEWS = 10
 FOLD_AGE = timedelta(minutes=5)
+
+# What a failed condition of a pick's transaction means (``ConditionFailed.reasons``; each write names its own).
+VOTE_CHANGED = "vote-changed"  # the voter's vote is not what was read (a concurrent vote of the same voter)
+PICK_NOT_APPROVAL = "pick-not-approval"  # the pick is not (or no longer) APPROVAL, or is gone
+NO_VOTE_TO_MOVE = "no-vote-to-move"  # a switch: not APPROVAL, or the old option has no vote to give back
+PICK_CHANGED = "pick-changed"  # the pick is not the revision that was read (modified, or being deleted)
+PICK_GONE = "pick-gone"  # no such pick, or it is being deleted
+PICK_DELETING = "pick-deleting"  # already being deleted (or not the author's)
+PICK_EXISTS = "pick-exists"  # the new pick's id is taken
+MEMBER_GONE = "member-gone"  # the author's member item is missing
+IMAGE_TAKEN = "image-taken"  # an image is not the author's, or another pick uses it
+IMAGE_NOT_ON_PICK = "image-not-on-pick"  # an image to release is no longer on the pick
 
 
 class PickSort(Enum):
@@ -143,7 +154,7 @@ class OptionDraft:
     images: tuple[ImageRef, ...] = ()
 
 
-def _option(item: PickOptionAttribute, option_type: str, votes: int) -> PickOption:
+def _option(item: PickOptionAttribute, option_type: str, votes: float) -> PickOption:
     images = tuple(ImageRef(int(i.image_id), i.image_url, i.image_key) for i in (item.images or []))
     return PickOption(option_type, int(item.option_id), item.title, item.content, int(votes), images)
 
@@ -368,7 +379,8 @@ class PickRepository:
     def first_vote(self, pick: Pick, actor: Actor, option: PickOption, vote_id: int, now: datetime) -> None:
         """The voter's first vote: the vote item (only if none exists), the option, the total and the score.
 
-        Raises ``ConditionFailed`` when the voter voted meanwhile or the pick stopped being APPROVAL."""
+        Raises ``ConditionFailed``: :data:`VOTE_CHANGED` when the voter voted meanwhile, :data:`PICK_NOT_APPROVAL`
+        when the pick stopped being APPROVAL (or is gone)."""
         vote = PickVoteItem(
             *keys.pick_vote(pick.id, actor.key),
             vote_id=vote_id,
@@ -381,8 +393,8 @@ class PickRepository:
         )
         votes_attribute = PickItem.first_option_votes if option.type == FIRST else PickItem.second_option_votes
 
-        def build(write: TransactWrite) -> None:
-            write.save(vote, condition=PickVoteItem.pk.does_not_exist())
+        def build(write: Writes) -> None:
+            write.save(vote, condition=PickVoteItem.pk.does_not_exist(), reason=VOTE_CHANGED)
             write.update(
                 PickItem(*keys.pick(pick.id)),
                 # GSI2's key follows at the next fold: re-keying it here would double the vote's write units
@@ -392,6 +404,7 @@ class PickRepository:
                     PickItem.popular_score.add(VOTE_WEIGHT),
                 ],
                 condition=PickItem.content_status == APPROVAL,
+                reason=PICK_NOT_APPROVAL,
             )
 
         commit(build)
@@ -401,12 +414,12 @@ class PickRepository:
     ) -> None:
         """Move the voter's vote to ``option``: −1 on the old option, +1 on the new, the total unchanged.
 
-        Raises ``ConditionFailed`` when the vote changed meanwhile, the old option has no vote to give back, or the
-        pick stopped being APPROVAL."""
+        Raises ``ConditionFailed``: :data:`VOTE_CHANGED` when the vote changed meanwhile, :data:`NO_VOTE_TO_MOVE`
+        when the old option has no vote to give back or the pick stopped being APPROVAL (or is gone)."""
         new_votes = PickItem.first_option_votes if option.type == FIRST else PickItem.second_option_votes
         old_votes = PickItem.first_option_votes if previous.option_type == FIRST else PickItem.second_option_votes
 
-        def build(write: TransactWrite) -> None:
+        def build(write: Writes) -> None:
             write.update(
                 PickVoteItem(*keys.pick_vote(pick.id, voter)),
                 actions=[
@@ -416,11 +429,13 @@ class PickRepository:
                     PickVoteItem.voted_at.set(now),
                 ],
                 condition=PickVoteItem.option_type == previous.option_type,
+                reason=VOTE_CHANGED,
             )
             write.update(
                 PickItem(*keys.pick(pick.id)),
                 actions=[new_votes.add(1), old_votes.add(-1)],
                 condition=(PickItem.content_status == APPROVAL) & (old_votes > 0),
+                reason=NO_VOTE_TO_MOVE,
             )
 
         commit(build)
@@ -440,7 +455,9 @@ class PickRepository:
         """Create a pick, count it on its author, ask for its title's embedding, and attach its images, all or
         nothing.
 
-        Raises ``ConditionFailed`` when an image is no longer the author's to attach (operation index ≥ 3)."""
+        Raises ``ConditionFailed``: :data:`IMAGE_TAKEN` when an image is no longer the author's to attach
+        (:data:`PICK_EXISTS` and :data:`MEMBER_GONE` guard what the caller cannot cause: a taken id, a missing
+        author)."""
         first, second = options
         item = PickItem(
             *keys.pick(pick_id),
@@ -462,12 +479,13 @@ class PickRepository:
             item.gsi1pk = item.gsi2pk = item.gsi3pk = item.gsi4pk = keys.PICKS_LIST
         images = [image.id for draft in options for image in draft.images]
 
-        def build(write: TransactWrite) -> None:
-            write.save(item, condition=PickItem.pk.does_not_exist())
+        def build(write: Writes) -> None:
+            write.save(item, condition=PickItem.pk.does_not_exist(), reason=PICK_EXISTS)
             write.update(
                 MemberItem(*keys.member(member_id)),
                 actions=[MemberItem.pick_total_count.add(1)],
                 condition=MemberItem.pk.exists(),
+                reason=MEMBER_GONE,
             )
             write.save(request_item(pick_id, 0, title, now))
             for image_id in images:
@@ -488,14 +506,14 @@ class PickRepository:
         """Replace the title and options as of ``pick.revision``; attach new images, release removed ones. A new
         title also asks for its embedding.
 
-        Raises ``ConditionFailed``: operation 0 when the pick changed meanwhile (re-read and retry), others when an
-        image can no longer be attached."""
+        Raises ``ConditionFailed``: :data:`PICK_CHANGED` when the pick changed meanwhile (re-read and retry),
+        :data:`IMAGE_TAKEN` or :data:`IMAGE_NOT_ON_PICK` when an image can no longer be attached or released."""
         after = {image.id for draft in options for image in draft.images}
         attach = sorted(after - pick.image_ids)
         detach = sorted(pick.image_ids - after)
         first, second = options
 
-        def build(write: TransactWrite) -> None:
+        def build(write: Writes) -> None:
             write.update(
                 PickItem(*keys.pick(pick.id)),
                 actions=[
@@ -506,6 +524,7 @@ class PickRepository:
                     PickItem.modified_at.set(now),
                 ],
                 condition=(PickItem.revision == pick.revision) & (PickItem.content_status != DELETING),
+                reason=PICK_CHANGED,
             )
             if title != pick.title:
                 write.save(request_item(pick.id, pick.revision + 1, title, now))
@@ -517,13 +536,16 @@ class PickRepository:
         commit(build)
 
     def remove_image(self, pick: Pick, image_id: int, detach_expires_at: datetime) -> None:
-        """Take one image off the pick's options (its uploader deleted it); conditional on ``pick.revision``."""
+        """Take one image off the pick's options (its uploader deleted it); conditional on ``pick.revision``.
+
+        Raises ``ConditionFailed``: :data:`PICK_CHANGED` when the pick changed meanwhile, :data:`IMAGE_NOT_ON_PICK`
+        when the image left it."""
         drafts = [
             OptionDraft(o.type, o.id, o.title, o.content, tuple(i for i in o.images if i.id != image_id))
             for o in pick.options
         ]
 
-        def build(write: TransactWrite) -> None:
+        def build(write: Writes) -> None:
             write.update(
                 PickItem(*keys.pick(pick.id)),
                 actions=[
@@ -532,6 +554,7 @@ class PickRepository:
                     PickItem.revision.add(1),
                 ],
                 condition=PickItem.revision == pick.revision,
+                reason=PICK_CHANGED,
             )
             _release(write, image_id, pick.id, detach_expires_at)
 
@@ -548,29 +571,32 @@ class PickRepository:
         for _ in range(5):
             embedded = PickEmbeddingRepository().exists(pick_id)
 
-            def build(write: TransactWrite, embedded: bool = embedded) -> None:
+            def build(write: Writes, embedded: bool = embedded) -> None:
                 write.update(
                     PickItem(*keys.pick(pick_id)),
                     actions=actions,
                     condition=PickItem.pk.exists() & (PickItem.content_status != DELETING),
+                    reason=PICK_GONE,
                 )
                 relist(write, pick_id, status == APPROVAL, embedded)
 
             try:
                 commit(build)
             except ConditionFailed as failed:
-                if 0 in failed.failed:
+                if PICK_GONE in failed:
                     return None
-                continue  # the embedding was stored meanwhile: decide again
+                continue  # EMBEDDING_CHANGED: the embedding was stored meanwhile: decide again
             return self.get(pick_id)
         raise Contended()
 
-    def count_blame(self, write: TransactWrite, pick_id: int) -> None:
-        """Within a blame's transaction: +1 blame on an APPROVAL pick."""
+    def count_blame(self, write: Writes, pick_id: int) -> None:
+        """Within a blame's transaction: +1 blame on an APPROVAL pick (else ``ConditionFailed``
+        :data:`PICK_NOT_APPROVAL`)."""
         write.update(
             PickItem(*keys.pick(pick_id)),
             actions=[PickItem.blame_total_count.add(1)],
             condition=PickItem.content_status == APPROVAL,
+            reason=PICK_NOT_APPROVAL,
         )
 
     # Deletion -----------------------------------------------------------------------------------------------------
@@ -578,9 +604,10 @@ class PickRepository:
     def begin_delete(self, pick: Pick) -> None:
         """Hide the pick everywhere at once (status DELETING, out of every list) and uncount it on its author.
 
-        Raises ``ConditionFailed`` when it is already being deleted."""
+        Raises ``ConditionFailed``: :data:`PICK_DELETING` when it is already being deleted, :data:`MEMBER_GONE` when
+        its author's item is missing."""
 
-        def build(write: TransactWrite) -> None:
+        def build(write: Writes) -> None:
             write.update(
                 PickItem(*keys.pick(pick.id)),
                 actions=[
@@ -589,11 +616,13 @@ class PickRepository:
                     PickItem.gsi5pk.remove(),
                 ],
                 condition=(PickItem.member_id == pick.member_id) & (PickItem.content_status != DELETING),
+                reason=PICK_DELETING,
             )
             write.update(
                 MemberItem(*keys.member(pick.member_id)),
                 actions=[MemberItem.pick_total_count.add(-1)],
                 condition=MemberItem.pk.exists(),
+                reason=MEMBER_GONE,
             )
 
         commit(build)
@@ -609,7 +638,7 @@ class PickRepository:
             if (item.pk, item.sk) != keys.pick(pick.id)
         ]
         _delete_keys(children)
-        PickEmbeddingRepository().forget(pick.id)
+        PickEmbeddingRepository().candidates_changed()
 
     def finish_delete(self, pick_id: int) -> None:
         """Remove the pick item itself (the last step)."""
@@ -622,7 +651,7 @@ def _delete_keys(item_keys: Sequence[tuple[str, str]]) -> None:
             batch.delete(TableModel(pk, sk))
 
 
-def _attach(write: TransactWrite, image_id: int, pick_id: int, member_id: int) -> None:
+def _attach(write: Writes, image_id: int, pick_id: int, member_id: int) -> None:
     """Bind an uploaded image to a pick: only its uploader's, only if it is not in use elsewhere."""
     write.update(
         PickImageItem(*keys.image(image_id)),
@@ -635,10 +664,11 @@ def _attach(write: TransactWrite, image_id: int, pick_id: int, member_id: int) -
         ],
         condition=(PickImageItem.member_id == member_id)
         & (PickImageItem.pick_id.does_not_exist() | (PickImageItem.pick_id == pick_id)),
+        reason=IMAGE_TAKEN,
     )
 
 
-def _release(write: TransactWrite, image_id: int, pick_id: int, expires_at: datetime) -> None:
+def _release(write: Writes, image_id: int, pick_id: int, expires_at: datetime) -> None:
     """Give an image back to its uploader, unattached: it expires unless attached again."""
     write.update(
         PickImageItem(*keys.image(image_id)),
@@ -649,4 +679,5 @@ def _release(write: TransactWrite, image_id: int, pick_id: int, expires_at: date
             PickImageItem.gsi1sk.set(int(expires_at.timestamp())),
         ],
         condition=PickImageItem.pick_id == pick_id,
+        reason=IMAGE_NOT_ON_PICK,
     )

@@ -1,5 +1,5 @@
-"""Hangul decomposition for keyword auto-complete (docs/rules.md#articles-auto-complete): jamo keys and
-initial-consonant keys.
+"""Hangul decomposition (used by keyword auto-complete, docs/rules.md#articles-auto-complete, and the offline
+embedding's jamo features): jamo keys and initial-consonant keys.
 
 A Hangul syllable (U+AC00–U+D7A3) is ``(initial * 21 + medial) * 28 + final`` past U+AC00. Both functions return
 Hangul Compatibility Jamo (U+3131–U+318E, what a keyboard types standalone: ``ㄱ``, ``ㅏ``), whatever the input
