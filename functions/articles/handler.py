@@ -116,7 +116,7 @@ def parse_drafts(body: dict[str, Any]) -> list[ArticleDraft]:
 @app.post("/articles")
 def ingest_articles() -> Response:
     """Not in the contract: the crawler's batch upsert (upstream's crawler wrote to the database directly)."""
-    from devdevdev.services import service_auth
+    from devdevdev.api import service_auth
 
     current = scope(app)
     request = current.request

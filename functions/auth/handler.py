@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
+from devdevdev.api import cookies
 from devdevdev.api.app import create_resolver, error_response, handle, logger, ok, scope
 from devdevdev.api.cookies import CookieJar
 from devdevdev.api.security import BASE_PATH
@@ -12,6 +13,7 @@ from devdevdev.auth.oauth import OAuthProvider, StateSigner
 from devdevdev.domain.errors import Errors
 from devdevdev.services import auth as tokens
 from devdevdev.services import login
+from devdevdev.settings import Settings
 
 app = create_resolver()
 CALLBACK_PATH = "/login/oauth2/code/kakao"
@@ -24,9 +26,15 @@ def _jar() -> CookieJar:
 
 @app.post("/token/refresh")
 def refresh_token() -> Response:
-    request = scope(app).request
-    refreshed = tokens.refresh(scope(app).runtime, _jar(), request.has_cookies, request.cookies)
-    return ok(cookies=refreshed.cookies)
+    current = scope(app)
+    presented = cookies.refresh_token(current.request)
+    jar = _jar()
+    try:
+        pair = tokens.refresh(current.runtime, presented)
+    except tokens.RefreshRefused as refused:
+        refused.cookies = jar.refused_tokens(current.request.cookies)
+        raise
+    return ok(cookies=jar.tokens(pair.access_token, pair.refresh_token))
 
 
 def _test_tokens(email: str) -> Response:
@@ -50,7 +58,8 @@ def test_admin_token() -> Response:
 @app.post("/logout")
 def logout() -> Response:
     current = scope(app)
-    return ok(cookies=tokens.logout(current.runtime, _jar(), current.caller.member_id))
+    tokens.logout(current.runtime, current.caller.member_id)
+    return ok(cookies=_jar().logged_out())
 
 
 def _redirect_uri() -> str:
@@ -68,10 +77,10 @@ def _oauth() -> tuple[OAuthProvider, StateSigner]:
     return _provider(runtime.settings), StateSigner(runtime.settings.jwt_key, runtime.clock)
 
 
-_providers: dict[Any, OAuthProvider] = {}
+_providers: dict[int, OAuthProvider] = {}
 
 
-def _provider(settings: Any) -> OAuthProvider:
+def _provider(settings: Settings) -> OAuthProvider:
     """One provider client (and its connection pool) per settings object, reused across warm invocations."""
     key = id(settings)
     if key not in _providers:
@@ -90,18 +99,19 @@ def callback() -> Response:
     current = scope(app)
     provider, signer = _oauth()
     query = current.request.query
-    cookies = login.complete(
-        current.runtime,
-        provider,
-        signer,
-        _jar(),
-        code=query.get("code"),
-        state=query.get("state"),
-        error=query.get("error"),
-        redirect_uri=_redirect_uri(),
-    )
+    received = login.OAuthCallback(code=query.get("code"), state=query.get("state"), error=query.get("error"))
+    jar = _jar()
+    try:
+        result = login.complete(current.runtime, provider, signer, received, _redirect_uri())
+    except login.LoginFailed as failed:
+        failed.cookies = [jar.login_status(False)]
+        raise
     logger.info("social login succeeded")
-    return Response(status_code=302, headers={"Location": current.runtime.settings.frontend_url}, cookies=cookies)
+    return Response(
+        status_code=302,
+        headers={"Location": current.runtime.settings.frontend_url},
+        cookies=jar.logged_in(result.tokens, result.member, result.is_new),
+    )
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -39,7 +39,7 @@ def stream() -> Response:
 @app.post("/notifications/<channel>")
 def publish(channel: str) -> Response:
     """The crawler announces new articles of a company; the fan-out is queued and this answers at once."""
-    from devdevdev.services import service_auth
+    from devdevdev.api import service_auth
 
     current = scope(app)
     if channel not in notifications.TYPES:

@@ -74,7 +74,7 @@ def _http_only_cookie(name: str, value: str, max_age: int) -> Cookie:
         discard=False,
         comment=None,
         comment_url=None,
-        rest={"HttpOnly": None, "SameSite": "Lax"},
+        rest={"HttpOnly": None, "SameSite": "Lax"},  # type: ignore[dict-item]  # a flag has no value, as the jar parses it
     )
 
 
@@ -94,7 +94,7 @@ class WebClient:
 
     def document_cookie(self) -> dict[str, str]:
         """What ``document.cookie`` shows: the jar's cookies that are not HttpOnly."""
-        return {c.name: c.value for c in self.http.cookies.jar if not c.has_nonstandard_attr("HttpOnly")}
+        return {c.name: c.value or "" for c in self.http.cookies.jar if not c.has_nonstandard_attr("HttpOnly")}
 
     def _send(self, method: str, path: str, token: str) -> httpx.Response:
         headers = {"Origin": FRONT_END, "Anonymous-Member-Id": GA, "Authorization": f"Bearer {token}"}

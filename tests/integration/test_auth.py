@@ -98,7 +98,7 @@ def test_expired_token_is_401_expired(client):
 
 
 def test_unsupported_token_is_401_unsupported(client):
-    unsigned = jwt.encode({"email": "test_user@devdevdev.com", "exp": 4_000_000_000}, None, "none")
+    unsigned = jwt.encode({"email": "test_user@devdevdev.com", "exp": 4_000_000_000}, "", "none")
     response = client.post(f"{BASE}/logout", headers=bearer(unsigned))
     assert (response.status_code, response.json()) == (401, fail("지원하지 않는 JWT 입니다.", 401))
 
@@ -362,3 +362,28 @@ def test_unknown_route_is_a_404_envelope(client):
     response = client.get(f"{BASE}/nothing-here")
     assert response.status_code == 404
     assert response.json()["resultType"] == "FAIL"
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["as written", "reversed"])
+def test_concurrent_first_sights_of_an_anonymous_id_make_one_member_whatever_the_write_order(
+    runtime, monkeypatch, reverse
+):
+    """The anonymous member's two items go in one transaction; a lost race fails as ``anonymous-header-taken``
+    (whichever item is sent first) and returns the winner."""
+    from datetime import UTC, datetime
+
+    from devdevdev.store import transactions
+
+    if reverse:
+        monkeypatch.setattr(transactions, "written_order", lambda operations: operations[::-1])
+    start = threading.Barrier(6)
+
+    def first_sight(_: int):
+        start.wait()
+        return runtime.anonymous.find_or_create("GA1.1.555.666", datetime(2026, 1, 1, tzinfo=UTC))
+
+    with ThreadPoolExecutor(6) as pool:
+        found = list(pool.map(first_sight, range(6)))
+    assert len(set(found)) == 1
+    assert runtime.anonymous.find("GA1.1.555.666") == found[0]
+    assert runtime.anonymous.get_many({found[0].id}) == {found[0].id: found[0]}

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import pytest
+from devdevdev.api.identity import Caller
 from devdevdev.api.request import HttpRequest
-from devdevdev.auth.identity import Caller
 from devdevdev.domain.errors import ApiError
 
 from infra import routes

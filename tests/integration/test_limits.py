@@ -14,15 +14,16 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Any, Protocol
 
 import httpx
 import pytest
 from devdevdev.clock import FixedClock
 from devdevdev.runtime import use_runtime
-from devdevdev.store.ratelimit import RateLimiter
+from devdevdev.store.ratelimit import FailureLimiter, RateLimiter
 from starlette.testclient import TestClient
 
 from bench.meter import Meter
@@ -40,6 +41,17 @@ ORIGIN = "http://localhost:3000"
 LIMITS = {"RATE_LIMIT_PER_MINUTE": "10", "RATE_LIMIT_PER_IP_PER_MINUTE": "20"}
 IP_A, IP_B = "203.0.113.7", "198.51.100.9"
 SECURITY_HEADERS = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "cache-control": "no-store"}
+
+
+class Answer(Protocol):
+    """An HTTP answer, from httpx or from Starlette's test client (which may be built on another httpx package)."""
+
+    status_code: int
+
+    @property
+    def headers(self) -> Any: ...
+
+    def json(self) -> Any: ...
 
 
 def fresh_cookie() -> dict[str, str]:
@@ -69,7 +81,7 @@ def from_ip(app, ip: str) -> TestClient:
     return TestClient(app, base_url="http://127.0.0.1:8080", client=(ip, 50000))
 
 
-def assert_too_many(response: httpx.Response, retry_after: int) -> None:
+def assert_too_many(response: Answer, retry_after: int) -> None:
     assert (response.status_code, response.json()) == (429, TOO_MANY)
     assert response.headers["retry-after"] == str(retry_after)
 
@@ -174,7 +186,7 @@ class TableCalls:
             self.calls["GetItem"] += 1
             return read(*args)
 
-        limiter._update, limiter._read = counted_update, counted_read  # type: ignore[method-assign]
+        limiter._update, limiter._read = counted_update, counted_read  # type: ignore[method-assign, assignment]
 
     def take(self) -> dict[str, int]:
         calls = dict(self.calls)
@@ -309,7 +321,8 @@ def test_two_gateway_processes_on_one_table_let_exactly_the_ceiling_through(sett
 # Failed crawler authentications ------------------------------------------------------------------------------------
 
 
-def ingest(client: TestClient, headers: dict[str, str]) -> httpx.Response:
+def ingest(client: TestClient, headers: Mapping[str, Any]) -> Answer:
+    """The crawler's batch upsert with ``headers`` (a value may be bytes: a header that is not valid text)."""
     article = {
         "companyId": 1,
         "title": "새 글",
@@ -363,6 +376,26 @@ def test_concurrent_wrong_keys_get_exactly_the_limit_of_403(settings_env):
         assert ingest(attacker, CRAWLER).status_code == 429
 
 
+def test_the_failure_limit_holds_whatever_order_the_transaction_sends_its_writes_in(settings_env, monkeypatch):
+    """Each failure is one transaction over the IP's and the service name's counters: sent the other way round, the
+    same exact limit holds, and a subject used up still refuses without counting against the other."""
+    from devdevdev.store import transactions
+
+    monkeypatch.setattr(transactions, "written_order", lambda operations: operations[::-1])
+    with stage(settings_env) as (runtime, _, app):
+        attacker = from_ip(app, IP_A)
+        with ThreadPoolExecutor(10) as pool:
+            answers = list(pool.map(lambda _: ingest(attacker, WRONG_KEY), range(40)))
+        assert Counter(r.status_code for r in answers) == {403: 10, 429: 30}
+        assert all(r.json() == FORBIDDEN for r in answers if r.status_code == 403)
+        # A failure against a used-up subject and a fresh one is refused and spends nothing of the fresh one.
+        failures, now = FailureLimiter(2), runtime.clock.epoch_seconds()
+        assert [failures.record([f"IP#{IP_B}"], now) for _ in range(2)] == [False, False]
+        assert failures.record(["SERVICE#fresh", f"IP#{IP_B}"], now) is True
+        assert failures.blocked(["SERVICE#fresh"], now) is False
+        assert [failures.record(["SERVICE#fresh"], now) for _ in range(3)] == [False, False, True]
+
+
 def test_failed_signatures_count_too(settings_env):
     with stage(settings_env, CRAWLER_AUTH_FAILURES_PER_MINUTE="2") as (runtime, _, app):
         runtime.services.put("signed-crawler", "a-long-enough-api-key", signing_secret="s" * 32)
@@ -385,7 +418,7 @@ def test_a_timestamp_of_non_ascii_digits_is_a_403_not_a_500(settings_env):
 # The headers of every answer ---------------------------------------------------------------------------------------
 
 
-def assert_secured(response: httpx.Response, hsts: str | None = None) -> None:
+def assert_secured(response: Answer, hsts: str | None = None) -> None:
     for name, value in SECURITY_HEADERS.items():
         assert response.headers.get_list(name) == [value], name
     assert response.headers.get("strict-transport-security") == hsts

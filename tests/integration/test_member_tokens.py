@@ -197,3 +197,29 @@ def test_a_recheck_of_zero_reads_the_login_on_every_request(settings_env, monkey
         assert reads.count == 3
         exit_elsewhere(runtime)
         assert status_and_body(client.get(PICKS, headers=headers)) == (404, GONE)
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["as written", "reversed"])
+def test_concurrent_exits_of_one_member_succeed_once_whatever_the_write_order(seeded, monkeypatch, reverse):
+    """The member's flag and its login go in one transaction; the second exit fails as ``member-exited`` (or finds
+    the login gone), whichever write is sent first."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from devdevdev.store import transactions
+
+    if reverse:
+        monkeypatch.setattr(transactions, "written_order", lambda operations: operations[::-1])
+    member = seeded.members.find_by_login("KAKAO", USER_EMAIL)
+    assert member is not None
+    start = threading.Barrier(4)
+
+    def exit_member(_: int) -> bool:
+        start.wait()
+        return seeded.members.exit(member, seeded.clock.now())
+
+    with ThreadPoolExecutor(4) as pool:
+        assert sorted(pool.map(exit_member, range(4))) == [False, False, False, True]
+    assert seeded.members.find_by_login("KAKAO", USER_EMAIL) is None
+    assert seeded.members.get(member.id) is None
+    assert seeded.members.exit(member, seeded.clock.now()) is False

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
 
-from tests.conftest import BASE, bearer, build_runtime, fail, make_client
+from tests.conftest import BASE, NOW, bearer, build_runtime, fail, make_client
 
 pytestmark = pytest.mark.integration
 
@@ -187,3 +187,44 @@ def test_an_unreachable_provider_fails(settings_env):
 def start_login_any(client) -> str:
     location = client.get(f"{BASE}/oauth2/authorization/kakao", follow_redirects=False).headers["location"]
     return parse_qs(urlparse(location).query)["state"][0]
+
+
+REVERSED = {"as written": None, "reversed": lambda operations: operations[::-1]}
+
+
+@pytest.mark.parametrize("order", REVERSED)
+def test_concurrent_sign_ups_of_one_login_make_one_member_whatever_the_write_order(runtime, monkeypatch, order):
+    """Six instances sign the same new login up at once, none having found it: one creates the member, the others
+    get that member back (the login's write failed as ``login-taken``, whichever position it was sent in)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from devdevdev.store import transactions
+
+    if REVERSED[order] is not None:
+        monkeypatch.setattr(transactions, "written_order", REVERSED[order])
+    start = threading.Barrier(6)
+
+    def sign_up(n: int):
+        start.wait()
+        return runtime.members.create(
+            email="race@kakao.com", social_type="KAKAO", role="ROLE_USER", nickname=f"경주 {n}", now=NOW
+        )
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(sign_up, range(6)))
+    assert len({member.id for member, _ in results}) == 1
+    assert sorted(created for _, created in results) == [False] * 5 + [True]
+    assert runtime.members.find_by_login("KAKAO", "race@kakao.com") == results[0][0]
+
+
+def test_a_sign_up_that_keeps_contending_is_the_temporary_failure(login_client, monkeypatch):
+    """A transaction that conflicts with concurrent ones on every retry: the contract's temporary failure, and no
+    login cookie (the login did not fail, the table was busy)."""
+    from functools import partial
+
+    from devdevdev.store import members, transactions
+
+    monkeypatch.setattr(members, "commit", partial(transactions.commit, attempts=0))  # no attempt left at once
+    response = callback(login_client, code="good-code", state=start_login(login_client)["state"])
+    assert (response.status_code, response.json()) == (500, fail("일시적으로 오류가 발생했습니다.", 503))
+    assert cookies_of(response) == {}

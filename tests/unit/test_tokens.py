@@ -190,7 +190,7 @@ def test_other_algorithm_is_unsupported():
 
 
 def test_unsigned_token_is_unsupported():
-    token = jwt.encode({"email": "a@b.c", "exp": int((NOW + timedelta(hours=1)).timestamp())}, None, "none")
+    token = jwt.encode({"email": "a@b.c", "exp": int((NOW + timedelta(hours=1)).timestamp())}, "", "none")
     expect_401(token, "지원하지 않는 JWT 입니다.")
 
 

@@ -23,14 +23,15 @@ from pynamodb.exceptions import PynamoDBException
 
 from devdevdev.api import security
 from devdevdev.api.envelope import JSON, failure, success, success_list, to_json
+from devdevdev.api.identity import Caller, bearer_token
 from devdevdev.api.request import HttpRequest
-from devdevdev.auth.identity import Caller, bearer_token
 from devdevdev.domain.errors import ApiError, Errors, too_many_requests
 from devdevdev.logs import logger
 from devdevdev.runtime import Runtime, get_runtime
 from devdevdev.settings import Settings
 from devdevdev.store.errors import THROTTLED
 from devdevdev.store.ratelimit import seconds_to_window_end
+from devdevdev.store.transactions import Contended
 
 # On every answer (with Cache-Control: no-store and, on the AWS stages, Strict-Transport-Security).
 SECURITY_HEADERS = {
@@ -85,6 +86,10 @@ def create_resolver() -> APIGatewayHttpResolver:
         else:
             logger.exception("storage failure")
         return error_response(Errors.TEMPORARY_FAILURE.error())
+
+    @app.exception_handler(Contended)
+    def _contended(_: Contended) -> Response:
+        return error_response(Errors.TEMPORARY_FAILURE.error())  # a transaction that kept conflicting
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response:

@@ -1,4 +1,6 @@
-"""The cookies of docs/rules.md#auth-cookies, with Domain, Secure and SameSite from the stage."""
+"""The cookies of docs/rules.md#auth-cookies, with Domain, Secure and SameSite from the stage: what the auth
+services' typed results (tokens, a login, a logout, a refused refresh token) look like to the browser, and the
+refresh token read from its cookie."""
 
 from __future__ import annotations
 
@@ -7,8 +9,12 @@ from urllib.parse import quote
 
 from aws_lambda_powertools.shared.cookies import Cookie, SameSite
 
+from devdevdev.api.request import HttpRequest
+from devdevdev.auth.tokens import TokenPair
+from devdevdev.domain.errors import Errors
 from devdevdev.domain.text import safe_text
 from devdevdev.settings import Settings
+from devdevdev.store.members import Member
 
 ACCESS_TOKEN = "DEVDEVDEV_ACCESS_TOKEN"
 REFRESH_TOKEN = "DEVDEVDEV_REFRESH_TOKEN"
@@ -17,6 +23,7 @@ MEMBER_NICKNAME = "DEVDEVDEV_MEMBER_NICKNAME"
 MEMBER_EMAIL = "DEVDEVDEV_MEMBER_EMAIL"
 MEMBER_IS_ADMIN = "DEVDEVDEV_MEMBER_IS_ADMIN"
 MEMBER_IS_NEW = "DEVDEVDEV_MEMBER_IS_NEW"
+TOKEN_COOKIES = (ACCESS_TOKEN, REFRESH_TOKEN)
 
 HANDOFF_MAX_AGE = 180  # the short-lived hand-off cookies the web client reads once
 REFRESH_MAX_AGE = 604800
@@ -56,6 +63,21 @@ class CookieJar:
             self.login_status(True),
         ]
 
+    def logged_in(self, pair: TokenPair, member: Member, is_new: bool) -> list[Cookie]:
+        """The cookies of a finished social login: the tokens, then the hand-off cookies of the member."""
+        return [
+            *self.tokens(pair.access_token, pair.refresh_token),
+            *self.member_profile(nickname=member.nickname, email=member.email, is_admin=member.is_admin, is_new=is_new),
+        ]
+
+    def logged_out(self) -> list[Cookie]:
+        """A logout's cookies: the refresh token cleared and ``LOGIN_STATUS=inactive``."""
+        return [self.expire(REFRESH_TOKEN), self.login_status(False)]
+
+    def refused_tokens(self, request_cookies: dict[str, str]) -> list[Cookie]:
+        """A refused refresh token clears the token cookies the request carried (access first, then refresh)."""
+        return [self.expire(name) for name in TOKEN_COOKIES if name in request_cookies]
+
     def member_profile(self, *, nickname: str, email: str, is_admin: bool, is_new: bool) -> list[Cookie]:
         """The login hand-off cookies: nickname (URL-encoded UTF-8), email, admin and new-member flags."""
         return [
@@ -82,3 +104,14 @@ class CookieJar:
         """The cookies of a member's exit, as the contract shows them: ``DEVDEVDEV_REFRESH_TOKEN=`` (empty, 180 s,
         not HttpOnly) and ``DEVDEVDEV_LOGIN_STATUS=inactive``."""
         return [self._cookie(REFRESH_TOKEN, "", HANDOFF_MAX_AGE), self.login_status(False)]
+
+
+def refresh_token(request: HttpRequest) -> str:
+    """The refresh token of the request's cookie (the Authorization header plays no part). No cookie at all → 400
+    ``쿠키가 존재하지 않습니다.``; no or a blank refresh cookie → 400 ``이름과 일치하는 쿠키의 값이 없습니다.``."""
+    if not request.has_cookies:
+        raise Errors.COOKIE_MISSING.error()
+    token = request.cookies.get(REFRESH_TOKEN, "")
+    if not token.strip():
+        raise Errors.COOKIE_VALUE_MISSING.error()
+    return token

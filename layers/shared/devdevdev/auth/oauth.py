@@ -126,8 +126,8 @@ class OAuthProvider:
             )
         except urllib3.exceptions.HTTPError as error:
             raise OAuthFailure(f"provider unreachable: {error}") from None
-        account = user.get("kakao_account") if isinstance(user.get("kakao_account"), dict) else {}
-        properties = user.get("properties") if isinstance(user.get("properties"), dict) else {}
+        account = _object(user.get("kakao_account"))
+        properties = _object(user.get("properties"))
         email = account.get("email")
         if not isinstance(email, str) or "@" not in email:
             raise OAuthFailure("profile has no email")
@@ -139,3 +139,8 @@ class OAuthProvider:
             name=properties.get("nickname"),
             profile_image=properties.get("profile_image"),
         )
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object of the profile, or an empty one when the field is missing or not an object."""
+    return value if isinstance(value, dict) else {}

@@ -15,12 +15,6 @@ was rotated from and when (:class:`devdevdev.store.members.RefreshFamily`). A re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from aws_lambda_powertools.shared.cookies import Cookie
-
-from devdevdev.api import cookies as names
-from devdevdev.api.cookies import CookieJar
 from devdevdev.auth.tokens import SOCIAL_KAKAO, RefreshToken, TokenClaims, TokenPair, token_hash
 from devdevdev.domain.errors import ApiError, Errors
 from devdevdev.runtime import Runtime
@@ -30,10 +24,9 @@ TEST_USER_EMAIL = "test_user@devdevdev.com"
 TEST_ADMIN_EMAIL = "test_admin@devdevdev.com"
 
 
-@dataclass(frozen=True)
-class Refreshed:
-    tokens: TokenPair
-    cookies: list[Cookie]
+class RefreshRefused(ApiError):
+    """A refresh token the API refuses (not a valid refresh token, or refused by the rules above). The HTTP edge
+    also clears the client's token cookies with it, as upstream's advice does."""
 
 
 def issue_for_member(runtime: Runtime, member_id: int, claims: TokenClaims) -> TokenPair:
@@ -52,29 +45,21 @@ def test_tokens(runtime: Runtime, email: str) -> TokenPair:
     return issue_for_member(runtime, member.id, TokenClaims(member.email, member.social_type, member.role, member.id))
 
 
-def refresh(runtime: Runtime, jar: CookieJar, has_cookies: bool, cookies: dict[str, str]) -> Refreshed:
-    """Rotate the refresh token read from its cookie. The Authorization header plays no part."""
-    if not has_cookies:
-        raise Errors.COOKIE_MISSING.error()
-    token = cookies.get(names.REFRESH_TOKEN, "")
-    if not token.strip():
-        raise Errors.COOKIE_VALUE_MISSING.error()
-    # A refused token also clears the client's token cookies, as upstream's advice does.
-    clear = [jar.expire(name) for name in (names.ACCESS_TOKEN, names.REFRESH_TOKEN) if name in cookies]
+def refresh(runtime: Runtime, token: str) -> TokenPair:
+    """Rotate a refresh token (the value of the refresh cookie, read at the edge): a new access token and the
+    token's successor. A refused token → :class:`RefreshRefused`; a token whose member is gone → 404."""
     try:
         presented = runtime.tokens.verify_refresh(token)
     except ApiError as error:
-        error.cookies = clear
-        raise
+        raise RefreshRefused(error.spec, error.message, headers=error.headers) from error
     member = runtime.members.find_by_login(presented.claims.social_type, presented.claims.email)
     if member is None:
         raise Errors.MEMBER_NOT_FOUND.error()
     successor = _successor(runtime, member, presented, token_hash(token))
     if successor is None:
-        raise ApiError(Errors.INVALID_REFRESH_TOKEN, cookies=clear)
+        raise RefreshRefused(Errors.INVALID_REFRESH_TOKEN)
     claims = TokenClaims(member.email, member.social_type, member.role, member.id)
-    pair = TokenPair(runtime.tokens.access(claims), successor)
-    return Refreshed(pair, jar.tokens(pair.access_token, pair.refresh_token))
+    return TokenPair(runtime.tokens.access(claims), successor)
 
 
 def _successor(runtime: Runtime, member: Member, presented: RefreshToken, presented_hash: str) -> str | None:
@@ -107,7 +92,6 @@ def _successor(runtime: Runtime, member: Member, presented: RefreshToken, presen
     return None
 
 
-def logout(runtime: Runtime, jar: CookieJar, member_id: int) -> list[Cookie]:
-    """Revoke the member's refresh-token family; clear its cookie and say the login is inactive."""
+def logout(runtime: Runtime, member_id: int) -> None:
+    """Revoke the member's refresh-token family: the next refresh with any of its tokens is refused."""
     runtime.members.revoke_refresh_token(member_id)
-    return [jar.expire(names.REFRESH_TOKEN), jar.login_status(False)]

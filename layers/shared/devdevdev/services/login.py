@@ -1,23 +1,44 @@
-"""Social login: find or create the member of a provider profile and hand the tokens over in cookies."""
+"""Social login: find or create the member of a provider profile and issue its tokens."""
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger
-from aws_lambda_powertools.shared.cookies import Cookie
+from dataclasses import dataclass
 
-from devdevdev.api.cookies import CookieJar
+from aws_lambda_powertools import Logger
+
 from devdevdev.auth.oauth import OAuthFailure, OAuthProvider, StateSigner
-from devdevdev.auth.tokens import ROLE_USER, SOCIAL_KAKAO, TokenClaims
+from devdevdev.auth.tokens import ROLE_USER, SOCIAL_KAKAO, TokenClaims, TokenPair
 from devdevdev.domain.errors import ApiError, Errors
 from devdevdev.runtime import Runtime
 from devdevdev.services.auth import issue_for_member
+from devdevdev.store.members import Member
 
 logger = Logger(service="devdevdev")
 
 
-def login_failed(jar: CookieJar) -> ApiError:
-    """The contract's 503, with ``LOGIN_STATUS=inactive``."""
-    return ApiError(Errors.SOCIAL_LOGIN_FAILED, cookies=[jar.login_status(False)])
+@dataclass(frozen=True)
+class OAuthCallback:
+    """What the provider sends back to the callback: the code, the state it was given, or an error."""
+
+    code: str | None
+    state: str | None
+    error: str | None
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """A finished login: the member (``is_new``: created by this login) and its tokens."""
+
+    member: Member
+    is_new: bool
+    tokens: TokenPair
+
+
+class LoginFailed(ApiError):
+    """The contract's 503, whatever made the login fail; the HTTP edge also says the login is inactive."""
+
+    def __init__(self) -> None:
+        super().__init__(Errors.SOCIAL_LOGIN_FAILED)
 
 
 def start(provider: OAuthProvider, signer: StateSigner, redirect_uri: str) -> str:
@@ -26,24 +47,17 @@ def start(provider: OAuthProvider, signer: StateSigner, redirect_uri: str) -> st
 
 
 def complete(
-    runtime: Runtime,
-    provider: OAuthProvider,
-    signer: StateSigner,
-    jar: CookieJar,
-    *,
-    code: str | None,
-    state: str | None,
-    error: str | None,
-    redirect_uri: str,
-) -> list[Cookie]:
-    """Finish a login: every failure is the 503 of :func:`login_failed`; success returns the login cookies."""
+    runtime: Runtime, provider: OAuthProvider, signer: StateSigner, callback: OAuthCallback, redirect_uri: str
+) -> LoginResult:
+    """Finish a login: every failure of the state, the provider's exchange or the nickname dictionary is
+    :class:`LoginFailed`."""
     try:
-        if error:
-            raise OAuthFailure(f"provider error {error}")
-        signer.verify(state)
-        if not code:
+        if callback.error:
+            raise OAuthFailure(f"provider error {callback.error}")
+        signer.verify(callback.state)
+        if not callback.code:
             raise OAuthFailure("missing code")
-        profile = provider.profile(code, redirect_uri)
+        profile = provider.profile(callback.code, redirect_uri)
         member = runtime.members.find_by_login(SOCIAL_KAKAO, profile.email)
         is_new = member is None
         if member is None:
@@ -64,8 +78,5 @@ def complete(
         )
     except OAuthFailure as failure:
         logger.warning("social login failed", extra={"reason": str(failure)})
-        raise login_failed(jar) from None
-    return [
-        *jar.tokens(pair.access_token, pair.refresh_token),
-        *jar.member_profile(nickname=member.nickname, email=member.email, is_admin=member.is_admin, is_new=is_new),
-    ]
+        raise LoginFailed() from None
+    return LoginResult(member, is_new, pair)

@@ -6,15 +6,25 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 
 from devdevdev.store import keys
 from devdevdev.store.errors import is_condition_failure
 from devdevdev.store.ids import IdAllocator
-from devdevdev.store.models import AnonymousMemberItem, LoginItem, MemberItem, TableModel, transaction
+from devdevdev.store.models import AnonymousMemberItem, LoginItem, MemberItem, TableModel
+from devdevdev.store.transactions import ConditionFailed, Writes, commit
 
 ANONYMOUS_NICKNAME_PREFIX = "익명의 댑댑이 "
+
+# What a failed condition of these transactions means (``ConditionFailed.reasons``).
+MEMBER_ID_TAKEN = "member-id-taken"  # a member item with the new id exists already
+LOGIN_TAKEN = "login-taken"  # the login has a member already (a concurrent sign-up of the same login)
+MEMBER_EXITED = "member-exited"  # the member item is gone or flagged deleted
+LOGIN_NOT_MEMBERS = "login-not-members"  # the login item names another member (or is gone)
+ANONYMOUS_HEADER_TAKEN = "anonymous-header-taken"  # the header id has an anonymous member already
+ANONYMOUS_ID_TAKEN = "anonymous-id-taken"  # an anonymous member with the new id exists already
 
 
 @dataclass(frozen=True)
@@ -76,7 +86,7 @@ class RefreshFamily:
 
 
 # Removing these revokes every token of the member's family.
-_FORGET_REFRESH_FAMILY = [
+_FORGET_REFRESH_FAMILY: list[Action] = [
     MemberItem.refresh_token_hash.remove(),
     MemberItem.previous_refresh_token_hash.remove(),
     MemberItem.refresh_rotated_at.remove(),
@@ -152,7 +162,11 @@ class MemberRepository:
     ) -> tuple[Member, bool]:
         """Create the member of a login. Returns (member, created): when the login already has a live member (a
         concurrent sign-up, or a caller that did not look first), that member and False. Callers look the login up
-        first (:meth:`find_by_login`), so the common path spends no id and no transaction."""
+        first (:meth:`find_by_login`), so the common path spends no id and no transaction.
+
+        One transaction: the member (:data:`MEMBER_ID_TAKEN` if its id is taken) and its login (:data:`LOGIN_TAKEN`
+        if the login has a member); any other failed condition raises :class:`ConditionFailed`, contention
+        :class:`devdevdev.store.transactions.Contended`."""
         new_id = member_id if member_id is not None else self._ids.next_id("member")
         member = MemberItem(
             *keys.member(new_id),
@@ -166,17 +180,18 @@ class MemberRepository:
             created_at=now,
         )
         login = LoginItem(*keys.login(social_type, email), member_id=new_id)
+
+        def build(write: Writes) -> None:
+            write.save(member, condition=MemberItem.pk.does_not_exist(), reason=MEMBER_ID_TAKEN)
+            write.save(login, condition=LoginItem.pk.does_not_exist(), reason=LOGIN_TAKEN)
+
         try:
-            with transaction() as write:
-                write.save(member, condition=MemberItem.pk.does_not_exist())
-                write.save(login, condition=LoginItem.pk.does_not_exist())
-        except TransactWriteError as error:
-            if not is_condition_failure(error):
-                raise
-            raced = self.find_by_login(social_type, email)  # a concurrent sign-up of the same login won
+            commit(build)
+        except ConditionFailed as failed:
+            raced = self.find_by_login(social_type, email) if LOGIN_TAKEN in failed else None
             if raced is None:
                 raise
-            return raced, False
+            return raced, False  # a concurrent sign-up of the same login won
         return _member(member), True
 
     def refresh_family(self, member_id: int) -> RefreshFamily | None:
@@ -230,7 +245,7 @@ class MemberRepository:
         """Revoke the member's refresh-token family (logout): the next refresh with any of its tokens is refused."""
         MemberItem(*keys.member(member_id)).update(actions=_FORGET_REFRESH_FAMILY, condition=MemberItem.pk.exists())
 
-    def _update_live(self, member_id: int, actions: list, condition: Condition | None = None) -> bool:
+    def _update_live(self, member_id: int, actions: list[Action], condition: Condition | None = None) -> bool:
         """Update a live member, under ``condition`` too; False when a condition failed."""
         live = MemberItem.pk.exists() & (MemberItem.is_deleted == False)  # noqa: E712 (a DynamoDB condition)
         try:
@@ -245,24 +260,30 @@ class MemberRepository:
 
     def exit(self, member: Member, now: datetime) -> bool:
         """Soft-delete a member: flagged deleted, refresh token forgotten, login removed (so every lookup by token
-        answers 404 and a new login creates a new member). False when the member had already exited."""
+        answers 404 and a new login creates a new member). False when the member had already exited
+        (:data:`MEMBER_EXITED`) or its login is no longer its own (:data:`LOGIN_NOT_MEMBERS`)."""
+
+        def build(write: Writes) -> None:
+            write.update(
+                MemberItem(*keys.member(member.id)),
+                actions=[
+                    MemberItem.is_deleted.set(True),
+                    MemberItem.deleted_at.set(now),
+                    *_FORGET_REFRESH_FAMILY,
+                ],
+                condition=MemberItem.pk.exists() & (MemberItem.is_deleted == False),  # noqa: E712
+                reason=MEMBER_EXITED,
+            )
+            write.delete(
+                LoginItem(*keys.login(member.social_type, member.email)),
+                condition=LoginItem.member_id == member.id,
+                reason=LOGIN_NOT_MEMBERS,
+            )
+
         try:
-            with transaction() as write:
-                write.update(
-                    MemberItem(*keys.member(member.id)),
-                    actions=[
-                        MemberItem.is_deleted.set(True),
-                        MemberItem.deleted_at.set(now),
-                        *_FORGET_REFRESH_FAMILY,
-                    ],
-                    condition=MemberItem.pk.exists() & (MemberItem.is_deleted == False),  # noqa: E712
-                )
-                write.delete(
-                    LoginItem(*keys.login(member.social_type, member.email)),
-                    condition=LoginItem.member_id == member.id,
-                )
-        except TransactWriteError as error:
-            if is_condition_failure(error):
+            commit(build)
+        except ConditionFailed as failed:
+            if MEMBER_EXITED in failed or LOGIN_NOT_MEMBERS in failed:
                 return False
             raise
         return True
@@ -306,7 +327,10 @@ class AnonymousMemberRepository:
         return {int(i.anonymous_id): AnonymousMember(int(i.anonymous_id), i.header_id, i.nickname) for i in items}
 
     def find_or_create(self, header_id: str, now: datetime) -> AnonymousMember:
-        """The anonymous member of this header id, created on first sight with nickname ``익명의 댑댑이 N``."""
+        """The anonymous member of this header id, created on first sight with nickname ``익명의 댑댑이 N``.
+
+        Two items in one transaction: by header id (:data:`ANONYMOUS_HEADER_TAKEN` when a concurrent first sight
+        created it: that one is returned) and by numeric id (:data:`ANONYMOUS_ID_TAKEN`)."""
         found = self.find(header_id)
         if found is not None:
             return found
@@ -322,14 +346,15 @@ class AnonymousMemberRepository:
         by_id = AnonymousMemberItem(
             *keys.anonymous_member(new_id), anonymous_id=new_id, header_id=header_id, nickname=nickname, created_at=now
         )
+
+        def build(write: Writes) -> None:
+            write.save(by_header, condition=TableModel.pk.does_not_exist(), reason=ANONYMOUS_HEADER_TAKEN)
+            write.save(by_id, condition=TableModel.pk.does_not_exist(), reason=ANONYMOUS_ID_TAKEN)
+
         try:
-            with transaction() as write:
-                write.save(by_header, condition=TableModel.pk.does_not_exist())
-                write.save(by_id, condition=TableModel.pk.does_not_exist())
-        except (TransactWriteError, PutError) as error:
-            if not is_condition_failure(error):
-                raise
-            raced = self.find(header_id)
+            commit(build)
+        except ConditionFailed as failed:
+            raced = self.find(header_id) if ANONYMOUS_HEADER_TAKEN in failed else None
             if raced is None:
                 raise
             return raced

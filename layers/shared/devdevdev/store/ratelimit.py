@@ -29,12 +29,11 @@ from datetime import UTC, datetime
 
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.operand import Path
-from pynamodb.transactions import TransactWrite
 
 from devdevdev.store import keys
 from devdevdev.store.errors import is_condition_failure
 from devdevdev.store.models import RateWindowItem
-from devdevdev.store.transactions import ConditionFailed, Contended, commit
+from devdevdev.store.transactions import ConditionFailed, Contended, Writes, commit
 
 WINDOW_SECONDS = 60
 # Client counters one window item may hold: 10,000 × about 21 bytes is about 210 KB, under the 400 KB item limit.
@@ -43,6 +42,8 @@ MAX_CLIENTS_PER_WINDOW = 10_000
 DEFAULT_BLOCK = 10
 # Reservations one request may try when other instances keep taking what it read as left (each try follows a read).
 MAX_ATTEMPTS = 20
+# What a failed condition of :meth:`FailureLimiter.record` means: a subject has no failure left in the window.
+FAILURES_USED_UP = "failures-used-up"
 
 
 def seconds_to_window_end(epoch_seconds: int) -> int:
@@ -200,21 +201,27 @@ class FailureLimiter:
         failure left in this window. One transaction with a condition per subject, so concurrent failures of the
         same subjects take the remaining slots in one order for all of them: exactly ``limit`` are answered as
         failures, whatever the interleaving (per-subject updates in turn could give one request the last slot of
-        the IP and another the last of the service name, and refuse both)."""
+        the IP and another the last of the service name, and refuse both). Each subject's write fails as
+        :data:`FAILURES_USED_UP`; a transaction that keeps contending is refused too (the safe answer here)."""
         minute = epoch_seconds // WINDOW_SECONDS
         hits = RateWindowItem.hits
         under_limit = hits.does_not_exist() | (hits < self.limit)
 
-        def build(write: TransactWrite) -> None:
+        def build(write: Writes) -> None:
             for subject in subjects:
                 write.update(
                     RateWindowItem(*keys.auth_failures(subject, minute)),
                     actions=[hits.add(1), RateWindowItem.expires_at.set(_expiry(minute))],
                     condition=under_limit,
+                    reason=FAILURES_USED_UP,
                 )
 
         try:
             commit(build)
-        except (ConditionFailed, Contended):
+        except ConditionFailed as failed:
+            if FAILURES_USED_UP in failed:
+                return True
+            raise
+        except Contended:
             return True  # kept contending: refusing is the safe answer for failed authentications
         return False

@@ -1,4 +1,6 @@
-"""Who is calling: a member (by a valid bearer token), an anonymous member (by header), or nobody."""
+"""Who calls, from the HTTP request: a member (by a valid bearer token), an anonymous member (by the
+``Anonymous-Member-Id`` header), or nobody. The request is read here, at the edge; the lookups go through the
+runtime's :class:`devdevdev.auth.callers.LiveLogins` and :class:`devdevdev.auth.callers.KnownAnonymous`."""
 
 from __future__ import annotations
 
