@@ -95,6 +95,10 @@ REASONS: dict[str, str] = {
         "X-Ray tracing (PutTraceSegments, PutTelemetryRecords, GetSampling*) and Step Functions' log delivery "
         "(logs:*LogDelivery*, PutResourcePolicy, Describe*) support no resource-level permission: AWS requires *."
     ),
+    "AwsSolutions-SNS2": (
+        "The alarm topic carries only alarm names and states, no member data; CloudWatch cannot publish to a topic "
+        "encrypted with the AWS-managed SNS key, and a customer-managed key for this would cost more than it protects."
+    ),
 }
 
 
@@ -136,6 +140,14 @@ def acknowledge_findings(stack: ApiStack) -> None:
         websocket_rule.format(**names),
         REASONS[websocket_rule],
     )
+
+    for function in stack.runtime.functions.values():  # active tracing: X-Ray's actions on *
+        _acknowledge(
+            function.role.node.find_child("DefaultPolicy"),
+            "AwsSolutions-IAM5[Resource::*]",
+            REASONS["AwsSolutions-IAM5[Resource::*]"],
+        )
+    _acknowledge(stack.monitoring.topic, "AwsSolutions-SNS2", REASONS["AwsSolutions-SNS2"])
 
     machine_policy = stack.embeddings.state_machine.role.node.find_child("DefaultPolicy")
     for rule in (

@@ -5,7 +5,9 @@
 - the single DynamoDB table, its stream feeding the article indexer (OpenSearch) and the embedding pipeline;
 - the pick image bucket (private, encrypted, presigned-POST CORS, expiry of unattached uploads) behind CloudFront;
 - the secrets (JWT, OAuth client secret, OpenAI key, crawler keys) in Secrets Manager;
-- one shared layer (``infra/layer.py``), Python 3.13 on arm64 everywhere.
+- one shared layer (``infra/layer.py``), Python 3.13 on arm64 everywhere, X-Ray tracing and Powertools on every
+  function;
+- the alarms (to one SNS topic) and the stage's dashboard (``docs/operations.md``).
 
 Every function has its own role: its log group, and only the actions and resources its part grants
 (:data:`infra.parts.api.GROUP_ACCESS` for the API's groups). Sizes and switches come from the stage
@@ -26,6 +28,7 @@ from infra.parts.embeddings import Embeddings
 from infra.parts.functions import Runtime
 from infra.parts.ids import keep_flat_logical_ids
 from infra.parts.images import Images
+from infra.parts.monitoring import Monitoring, Watched
 from infra.parts.notifications import Notifications
 from infra.parts.search import Search
 from infra.parts.secrets import Secrets
@@ -53,9 +56,28 @@ class ApiStack(cdk.Stack):
         self.embeddings = Embeddings(
             self, "Embeddings", config=config, data=self.data, secrets=self.secrets, runtime=self.runtime
         )
+        self.monitoring = Monitoring(
+            self,
+            "Monitoring",
+            config=config,
+            watched=Watched(
+                api=self.api,
+                runtime=self.runtime,
+                data=self.data,
+                search=self.search,
+                notifications=self.notifications,
+                embeddings=self.embeddings,
+            ),
+        )
         cdk.CfnOutput(self, "ApiUrl", value=self.api.http_api.api_endpoint, description="The web client's API base URL")
         cdk.CfnOutput(self, "WebSocketUrl", value=self.notifications.url, description="The live notification channel")
         cdk.CfnOutput(self, "ImagesUrl", value=self.images.public_url)
+        cdk.CfnOutput(self, "AlarmTopicArn", value=self.monitoring.topic.topic_arn, description="Subscribe to alarms")
+        cdk.CfnOutput(
+            self,
+            "DashboardUrl",
+            value=f"https://console.aws.amazon.com/cloudwatch/home#dashboards:name={self.monitoring.dashboard.dashboard_name}",
+        )
         for name, secret in self.secrets.by_name().items():
             cdk.CfnOutput(self, f"{name.title().replace('_', '')}SecretArn", value=secret.secret_arn)
         keep_flat_logical_ids(self)

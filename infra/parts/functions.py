@@ -43,6 +43,7 @@ class Runtime(Part):
         self.data = data
         self.secrets = secrets
         self.functions: dict[str, lambda_.Function] = {}
+        self.timeouts: dict[str, int] = {}  # seconds, by function
         self.layer = lambda_.LayerVersion(
             self,
             "SharedLayer",
@@ -68,7 +69,8 @@ class Runtime(Part):
         environment: dict[str, str] | None = None,
     ) -> lambda_.Function:
         """A function (construct id ``name``, in ``scope``) on the shared layer, with a role of its own that may only
-        write its own log group, use the table and read the JWT key."""
+        write its own log group (kept for the stage's retention), use the table and read the JWT key; X-Ray active
+        tracing, and Powertools configured for the stage (service name, metric namespace, log level and sampling)."""
         config = self.config
         log_group = logs.LogGroup(
             scope,
@@ -96,15 +98,21 @@ class Runtime(Part):
             timeout=cdk.Duration.seconds(timeout),
             role=role,
             log_group=log_group,
+            tracing=lambda_.Tracing.ACTIVE,
             environment={
                 "STAGE": config.name,
                 "TABLE_NAME": self.data.table.table_name,
                 "JWT_SECRET_ARN": self.secrets.jwt.secret_arn,
                 "POWERTOOLS_SERVICE_NAME": f"devdevdev-{name}",
+                "POWERTOOLS_METRICS_NAMESPACE": f"devdevdev-{config.name}",
+                "POWERTOOLS_LOG_LEVEL": config.log_level,
+                "POWERTOOLS_LOGGER_SAMPLE_RATE": str(config.log_sample_rate),
+                "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",  # a response may carry tokens or members' data
                 **(environment or {}),
             },
         )
         self.data.grant_items(created)
         self.secrets.jwt.grant_read(created)
         self.functions[name] = created
+        self.timeouts[name] = timeout
         return created
