@@ -30,8 +30,8 @@ def build_app(config: Stage, *, nag: bool = True, app: cdk.App | None = None) ->
     stack = ApiStack(app, f"devdevdev-{config.name}", config, description=f"devdevdev backend ({config.name})")
     cdk.Tags.of(stack).add("project", "devdevdev")
     cdk.Tags.of(stack).add("stage", config.name)
-    for key, value in config.tags.items():
-        cdk.Tags.of(stack).add(key, value)
+    for key, tag in config.tags.items():
+        cdk.Tags.of(stack).add(key, tag)
     if nag:
         acknowledge_findings(stack)
         cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))

@@ -71,6 +71,14 @@ class Data(Part):
         for statement in statements:
             policy.add_to_principal_policy(statement)
 
+    @property
+    def stream_arn(self) -> str:
+        """The table's stream (new and old images), which the indexer and the embedding pipe read."""
+        arn = self.table.table_stream_arn
+        if arn is None:
+            raise ValueError("the table has no stream")
+        return arn
+
     def grant_stream_read(self, grantee: iam.IGrantable) -> None:
         """Read the table's stream (the embedding pipe; the indexer's event source grants its own)."""
         self.table.grant_stream_read(grantee)

@@ -77,7 +77,7 @@ class Embeddings(Part):
             "EmbeddingPipe",
             description="Pick embedding requests from the table's stream to the embedding state machine",
             role_arn=pipe_role.role_arn,
-            source=data.table.table_stream_arn,
+            source=data.stream_arn,
             source_parameters=pipes.CfnPipe.PipeSourceParametersProperty(
                 dynamo_db_stream_parameters=pipes.CfnPipe.PipeSourceDynamoDBStreamParametersProperty(
                     starting_position="LATEST", batch_size=1, maximum_retry_attempts=10

@@ -173,8 +173,8 @@ def test_the_stages_dashboard_graphs_the_signals_and_the_business_metrics(templa
         "5xx",
     ):
         assert signal in body, signal
-    names = {"RequestCount", "Errors", "VotesCast", "CommentsWritten", "NotificationsWritten"}
-    names |= {
+    expected = {"RequestCount", "Errors", "VotesCast", "CommentsWritten", "NotificationsWritten"}
+    expected |= {
         "NotificationsDeliveredLive",
         "FanOutLag",
         "EmbeddingsMade",
@@ -185,7 +185,7 @@ def test_the_stages_dashboard_graphs_the_signals_and_the_business_metrics(templa
     graphed = {n for _, group in monitoring.BUSINESS_METRICS for n in group} | {
         n for _, n in monitoring.LATENCY_METRICS
     }
-    assert graphed == names
+    assert graphed == expected
 
 
 def test_the_stages_alarm_email_subscribes_to_the_topic(dev):

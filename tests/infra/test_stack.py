@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from aws_cdk.assertions import Match, Template
 from devdevdev.embeddings import pipeline
@@ -33,8 +34,8 @@ STAR_ONLY_ACTIONS = frozenset(
 )
 
 
-def resources(template: Template, kind: str) -> dict[str, dict]:
-    return template.find_resources(kind)
+def resources(template: Template, kind: str) -> dict[str, Any]:
+    return dict(template.find_resources(kind))
 
 
 def _http_api_id(template: Template) -> str:
