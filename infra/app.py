@@ -1,10 +1,13 @@
 """The CDK app: ``make synth`` / ``cdk deploy`` (stage from ``-c stage=dev|prod``).
 
-The stack is :class:`infra.stack.ApiStack`. Synthesis runs cdk-nag's AwsSolutions checks: a finding fails the synth
-unless it is acknowledged, with its reason, in :mod:`infra.nag`.
+The stack is :class:`infra.stack.ApiStack`; ``-c alarm_email=<address>`` subscribes an address to its alarms.
+Synthesis runs cdk-nag's AwsSolutions checks: a finding fails the synth unless it is acknowledged, with its reason, in
+:mod:`infra.nag`.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
@@ -27,8 +30,8 @@ def build_app(config: Stage, *, nag: bool = True, app: cdk.App | None = None) ->
     stack = ApiStack(app, f"devdevdev-{config.name}", config, description=f"devdevdev backend ({config.name})")
     cdk.Tags.of(stack).add("project", "devdevdev")
     cdk.Tags.of(stack).add("stage", config.name)
-    for key, value in config.tags.items():
-        cdk.Tags.of(stack).add(key, value)
+    for key, tag in config.tags.items():
+        cdk.Tags.of(stack).add(key, tag)
     if nag:
         acknowledge_findings(stack)
         cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
@@ -37,7 +40,11 @@ def build_app(config: Stage, *, nag: bool = True, app: cdk.App | None = None) ->
 
 def main() -> None:
     app = cdk.App()
-    build_app(stage(app.node.try_get_context("stage") or "dev"), app=app)
+    config = stage(app.node.try_get_context("stage") or "dev")
+    alarm_email = app.node.try_get_context("alarm_email")  # cdk deploy -c alarm_email=... overrides the stage's
+    if alarm_email:
+        config = dataclasses.replace(config, alarm_email=alarm_email)
+    build_app(config, app=app)
     app.synth()
 
 

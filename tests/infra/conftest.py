@@ -11,7 +11,7 @@ from devdevdev.stages import stage
 from infra.app import build_app
 from infra.stack import ApiStack
 
-NO_BUNDLING = {"aws:cdk:bundling-stacks": []}
+NO_BUNDLING: dict[str, list[str]] = {"aws:cdk:bundling-stacks": []}
 
 
 def synthesized(stage_name: str, *, nag: bool = False) -> tuple[ApiStack, Template]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from aws_cdk.assertions import Match, Template
 from devdevdev.embeddings import pipeline
@@ -11,7 +12,8 @@ from devdevdev.store.schema import INDEXES
 
 from bench import cost
 from infra import routes, sizing
-from infra.stack import GROUP_ACCESS, ITEM_ACTIONS
+from infra.parts.api import GROUP_ACCESS
+from infra.parts.data import ITEM_ACTIONS
 
 # Actions AWS only grants on "*" (no resource-level permission): the embedding state machine's tracing and logging.
 STAR_ONLY_ACTIONS = frozenset(
@@ -32,8 +34,8 @@ STAR_ONLY_ACTIONS = frozenset(
 )
 
 
-def resources(template: Template, kind: str) -> dict[str, dict]:
-    return template.find_resources(kind)
+def resources(template: Template, kind: str) -> dict[str, Any]:
+    return dict(template.find_resources(kind))
 
 
 def _http_api_id(template: Template) -> str:
@@ -266,7 +268,7 @@ def test_each_function_gets_the_memory_the_cost_bench_chose(prod, dev):
         functions = resources(synthesized, "AWS::Lambda::Function")
         expected = {}
         for name, memory in sizing.FUNCTION_MEMORY_MB.items():
-            function = stack.node.find_child(name)
+            function = stack.runtime.functions[name]
             expected[stack.get_logical_id(function.node.default_child)] = memory
         # every function of the stack is sized in infra/sizing.py, and gets that size
         assert {logical_id: f["Properties"]["MemorySize"] for logical_id, f in functions.items()} == expected

@@ -34,6 +34,11 @@ class Stage:
     search_data_nodes: int = 1  # two or more also spread the domain over two availability zones
     search_instance_type: str = "t3.small.search"
     search_volume_gb: int = 10
+    # Operations (read only by the CDK app): who the alarms e-mail (None: subscribe by hand, README "Deploy"), the
+    # functions' log level, and the share of invocations that log at DEBUG anyway (Powertools' sampling).
+    alarm_email: str | None = None
+    log_level: str = "INFO"
+    log_sample_rate: float = 0.0
 
 
 STAGES: dict[str, Stage] = {
@@ -49,6 +54,7 @@ STAGES: dict[str, Stage] = {
         test_tokens_enabled=True,
         frontend_url="https://dev.devdevdev.co.kr/",
         hsts_max_age_seconds=HSTS_MAX_AGE_SECONDS,
+        log_level="DEBUG",
     ),
     "prod": Stage(
         name="prod",
@@ -64,6 +70,7 @@ STAGES: dict[str, Stage] = {
         search_data_nodes=2,
         search_instance_type="m7g.large.search",
         search_volume_gb=50,
+        log_sample_rate=0.01,  # INFO, and one invocation in a hundred at DEBUG: never DEBUG throughout
     ),
 }
 
