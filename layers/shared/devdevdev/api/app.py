@@ -25,7 +25,7 @@ import time
 import uuid
 import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -83,13 +83,13 @@ LATENCY_METRICS = {"GET /articles": "SearchLatency"}
 
 @dataclass
 class Outcome:
-    """How a request ended, for its log line and metrics: the catalogue error it answered, or the exception that
-    made it a 5xx."""
+    """How a request ended, for its log line and metrics: who asked, the catalogue error it answered, or the
+    exception that made it a 5xx."""
 
     request_id: str
+    caller: Caller | None = None
     error: ErrorSpec | None = None
     exception: BaseException | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def failed(self, error: ApiError) -> ApiError:
         self.error = error.spec
@@ -225,9 +225,8 @@ def _filter_and_route(
         return _render(error_response(outcome.failed(error)))
     except PynamoDBException as error:
         return _render(error_response(outcome.crashed(error, Errors.TEMPORARY_FAILURE.error())))
-    caller = Caller(claims, request, runtime)
-    outcome.extra["caller"] = caller
-    app.append_context(scope=RequestScope(request, caller, runtime), outcome=outcome)
+    outcome.caller = Caller(claims, request, runtime)
+    app.append_context(scope=RequestScope(request, outcome.caller, runtime), outcome=outcome)
     try:
         return app.resolve(event, context)
     finally:
@@ -264,8 +263,7 @@ _ERROR_NAMES: dict[int, str] = {}
 def _who(outcome: Outcome, event: dict[str, Any]) -> dict[str, Any]:
     """The member id the route resolved, else the anonymous member id the browser sent: never a token, an email, a
     cookie or a key."""
-    caller = outcome.extra.get("caller")
-    resolved = vars(caller) if caller is not None else {}  # what the route resolved (cached properties)
+    resolved = vars(outcome.caller) if outcome.caller is not None else {}  # what the route resolved (cached properties)
     if "member_id" in resolved:
         return {"member_id": resolved["member_id"]}
     if resolved.get("member") is not None:
