@@ -104,7 +104,7 @@ def test_a_4xx_line_names_the_catalogue_error_and_counts_it(client, log_lines, e
         "INVALID_MEMBER",
     )
     points = metric_points(emf())
-    assert ("Requests", "Count", {"group": "auth"}, [1.0]) in points
+    assert ("RequestCount", "Count", {"group": "auth"}, [1.0]) in points
     assert ("ClientErrors", "Count", {"error": "INVALID_MEMBER"}, [1.0]) in points
     assert not [p for p in points if p[0] == "Errors"]
 
@@ -184,7 +184,7 @@ def test_the_business_metrics_come_from_the_routes_answers(client, emf):
     [latency] = [p for p in points if p[0] == "SearchLatency"]
     assert latency[1:3] == ("Milliseconds", {}) and len(latency[3]) == 1 and latency[3][0] > 0
     # per group, never per id
-    requests = [p for p in points if p[0] == "Requests"]
+    requests = [p for p in points if p[0] == "RequestCount"]
     assert {p[2]["group"] for p in requests} == {"picks", "auth", "comments", "articles"}
     assert all(set(p[2]) == {"group"} for p in requests)
 

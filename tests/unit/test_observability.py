@@ -63,8 +63,8 @@ def stdout_lines(capsys, monkeypatch):
 
 def test_an_invocation_writes_one_emf_line_per_dimension_set_at_its_end(stdout_lines):
     with metrics.invocation():
-        metrics.count("Requests", group="picks")
-        metrics.count("Requests", group="picks")
+        metrics.count("RequestCount", group="picks")
+        metrics.count("RequestCount", group="picks")
         with metrics.invocation():  # nested: written with the outer one
             metrics.count("Errors", group="picks")
         metrics.milliseconds("SearchLatency", 12.5)
@@ -74,7 +74,7 @@ def test_an_invocation_writes_one_emf_line_per_dimension_set_at_its_end(stdout_l
     by_dimensions = {tuple(doc["_aws"]["CloudWatchMetrics"][0]["Dimensions"][0]): doc for doc in docs}
     grouped, plain = by_dimensions[("group",)], by_dimensions[()]
     assert grouped["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "devdevdev-prod"
-    assert (grouped["group"], grouped["Requests"], grouped["Errors"]) == ("picks", [1.0, 1.0], [1.0])
+    assert (grouped["group"], grouped["RequestCount"], grouped["Errors"]) == ("picks", [1.0, 1.0], [1.0])
     assert plain["SearchLatency"] == [12.5]
     assert plain["_aws"]["CloudWatchMetrics"][0]["Metrics"] == [{"Name": "SearchLatency", "Unit": "Milliseconds"}]
 
@@ -90,8 +90,8 @@ def test_an_invocation_that_raises_still_writes_its_metrics(stdout_lines):
 def test_disabled_metrics_write_nothing(stdout_lines, monkeypatch):
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")  # make run's default
     with metrics.invocation():
-        metrics.count("Requests", group="picks")
-    metrics.count("Requests", group="picks")
+        metrics.count("RequestCount", group="picks")
+    metrics.count("RequestCount", group="picks")
     assert stdout_lines() == []
 
 

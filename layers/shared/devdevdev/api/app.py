@@ -280,7 +280,7 @@ def _observe(event: dict[str, Any], result: dict[str, Any], outcome: Outcome, se
     milliseconds = round(seconds * 1000, 1)
     line: dict[str, Any] = {"route": route, "group": group, "status": status, "duration_ms": milliseconds}
     line.update(_who(outcome, event))
-    metrics.count("Requests", group=group)
+    metrics.count("RequestCount", group=group)
     if status >= 500:
         metrics.count("Errors", group=group)
     elif status >= 400:
