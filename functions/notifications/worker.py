@@ -9,6 +9,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from devdevdev.logs import observed, queue_job
 from devdevdev.runtime import get_runtime
 from devdevdev.services import notifications
 
@@ -19,5 +20,11 @@ def record_handler(record: SQSRecord) -> None:
     notifications.run_job(get_runtime(), json.loads(record.body))
 
 
+@observed("worker")
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+    # each record's lines carry its message id; a failed job's line names its kind and message id
+    return dict(
+        process_partial_response(
+            event=event, record_handler=queue_job(record_handler), processor=processor, context=context
+        )
+    )

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from devdevdev.logs import logger
+from devdevdev import metrics
+from devdevdev.logs import logger, observed
 from devdevdev.runtime import get_runtime
 from devdevdev.services import similar_picks
 
@@ -34,6 +35,20 @@ def pick_ids_of(event: dict[str, Any] | list[Any]) -> list[int]:
     return sorted(ids)
 
 
+def execution_of(event: dict[str, Any] | list[Any], context: Any) -> str | None:
+    """The state machine execution this step runs for, when the task's payload names it (``execution``)."""
+    return str(event["execution"]) if isinstance(event, dict) and event.get("execution") else None
+
+
+def count_embedded(result: dict[str, Any]) -> None:
+    metrics.count("EmbeddingsMade", len(result["embedded"]))
+
+
+def count_failed(result: dict[str, Any]) -> None:
+    metrics.count("EmbeddingsFailed", len(result["pickIds"]), error=result["error"])
+
+
+@observed("embed", correlation_id=execution_of, outcome=count_embedded)
 def lambda_handler(event: dict[str, Any] | list[Any], context: Any) -> dict[str, Any]:
     runtime = get_runtime()
     pick_ids = pick_ids_of(event)
@@ -42,6 +57,7 @@ def lambda_handler(event: dict[str, Any] | list[Any], context: Any) -> dict[str,
     return {"pickIds": pick_ids, **summary}
 
 
+@observed("embed-failure", correlation_id=execution_of, outcome=count_failed)
 def failure_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     error = event.get("error") or {}
     name, cause = str(error.get("Error") or "Unknown"), str(error.get("Cause") or "")

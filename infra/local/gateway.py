@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
+from devdevdev.api.app import REQUEST_ID_HEADER
 from devdevdev.api.envelope import failure, to_json
 from devdevdev.domain.errors import Errors
 from devdevdev.stages import CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS
@@ -121,6 +122,7 @@ class InstancePool:
         return module.lambda_handler
 
     def invoke(self, event: dict[str, Any]) -> dict[str, Any]:
+        handler: Handler | None
         try:
             handler = self._idle.get_nowait()
         except queue.Empty:
@@ -169,8 +171,10 @@ def build_event(
     route: routes.Route,
     path_parameters: dict[str, str],
     trusted: Sequence[Network] = (),
+    request_id: str | None = None,
 ) -> dict[str, Any]:
-    """The payload-v2 event API Gateway would send for this request."""
+    """The payload-v2 event API Gateway would send for this request (``request_id``: its ``requestId``, a new one
+    by default)."""
     headers: dict[str, str] = {}
     for name, value in request.headers.items():
         if name == "cookie":
@@ -206,7 +210,7 @@ def build_event(
                 "sourceIp": source_ip(peer, forwarded_for, trusted),
                 "userAgent": request.headers.get("user-agent", ""),
             },
-            "requestId": str(uuid.uuid4()),
+            "requestId": request_id or str(uuid.uuid4()),
             "routeKey": route.route_key,
             "stage": "$default",
             "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
@@ -237,6 +241,12 @@ def to_response(result: dict[str, Any]) -> Response:
             response.headers.append(name, str(value))
     for cookie in result.get("cookies") or []:
         response.headers.append("set-cookie", cookie)
+    return response
+
+
+def with_request_id(response: Response, request_id: str) -> Response:
+    """An answer of the gateway's own, with the request's id (the header the handlers set on theirs)."""
+    response.headers[REQUEST_ID_HEADER.lower()] = request_id
     return response
 
 
@@ -304,17 +314,19 @@ class Gateway:
     async def dispatch(self, request: Request) -> Response:
         if request.method == "OPTIONS" and request.headers.get("access-control-request-method"):
             return self._cors(request, Response(status_code=204), preflight=True)
+        # One id per request, as API Gateway makes: the event's requestId, which the handler returns as X-Request-Id
+        # (and names on its log line); the answers the gateway makes itself carry it too.
+        request_id = str(uuid.uuid4())
         found = routes.match(request.method, request.url.path)
         if found is None:
             error = Errors.ROUTE_NOT_FOUND
-            body = to_json(failure(error.message, error.code))
-            return self._cors(
-                request, Response(body, status_code=error.status, media_type="application/json;charset=UTF-8")
-            )
+            message = to_json(failure(error.message, error.code))
+            unrouted = Response(message, status_code=error.status, media_type="application/json;charset=UTF-8")
+            return self._cors(request, with_request_id(unrouted, request_id))
         route, path_parameters = found
         body = await request.body()
         if len(body) * 4 // 3 > LAMBDA_PAYLOAD_LIMIT:
-            return self._cors(request, too_large(request.headers.get("content-type", "")))
+            return self._cors(request, with_request_id(too_large(request.headers.get("content-type", "")), request_id))
         if self.stream_pump is not None and reads_the_stream(route):
             # In AWS the indexer and the embedding pipeline trail the table by about a second; locally these routes
             # read after the stream is applied, so a write is visible to the very next list (or similar picks).
@@ -322,7 +334,7 @@ class Gateway:
                 await run_in_threadpool(self.stream_pump.drain)
             except Exception as error:  # noqa: BLE001 (a late index is better than a failed request)
                 print(f"stream pump: {error}")
-        event = build_event(request, body, route, path_parameters, self.trusted)
+        event = build_event(request, body, route, path_parameters, self.trusted, request_id)
         result = await run_in_threadpool(self.pools[route.group].invoke, event)
         headers = {k.lower(): v for k, v in (result.get("headers") or {}).items()}
         connection_id = headers.pop(LIVE_CONNECTION_HEADER, None)

@@ -38,6 +38,9 @@ def main() -> int:
         return 1
     os.environ.update({k: v for k, v in services.LOCAL_CREDENTIALS.items() if k not in os.environ})
     os.environ.setdefault("STAGE", "local")
+    # The output is the functions' JSON log lines, one per request; the EMF metric lines only when asked for
+    # (POWERTOOLS_METRICS_DISABLED=false make run).
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
     dynamodb_port = services.free_port()
     # S3 on a stable port (S3_PORT, default PORT+1): a presigned upload URL handed out before a restart still works
     s3_port = int(os.environ.get("S3_PORT", str(port + 1)))
@@ -122,7 +125,8 @@ def main() -> int:
             ),
             host="127.0.0.1",
             port=port,
-            log_level="info",
+            log_level="warning",  # no access log: each request's line is the function's JSON line
+            access_log=False,
             timeout_graceful_shutdown=2,  # open SSE streams would otherwise hold Ctrl-C for up to 5 minutes
             **UVICORN_OPTIONS,
         )
