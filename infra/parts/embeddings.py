@@ -42,7 +42,8 @@ class Embeddings(Part):
         self.failure = failure = runtime.function(
             self, "EmbedFailureFunction", code="functions/picks", handler="embed.failure_handler", timeout=10
         )
-        wrap = sfn.Pass(self, "Records", parameters={"records.$": "$"})  # the Pipe delivers an array of records
+        # The Pipe delivers an array of records; the execution id goes with them, for the steps' logs.
+        wrap = sfn.Pass(self, "Records", parameters={"records.$": "$", "execution.$": "$$.Execution.Id"})
         task = tasks.LambdaInvoke(
             self,
             "Embed",

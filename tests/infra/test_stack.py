@@ -318,7 +318,7 @@ def test_cors_comes_from_the_stage(template):
                 {
                     "AllowOrigins": list(stage("prod").cors_allowed_origins),
                     "AllowCredentials": True,
-                    "ExposeHeaders": ["retry-after"],  # the web client may read how long a 429 asks to wait
+                    "ExposeHeaders": ["retry-after", "x-request-id"],  # how long a 429 asks to wait; the id to quote
                 }
             )
         },
@@ -414,7 +414,9 @@ def test_the_state_machine_embeds_with_retries_and_records_failures(template):
     definition = _definition(machine)
     embed, failure = _handler(template, "embed.lambda_handler"), _handler(template, "embed.failure_handler")
     assert definition["StartAt"] == "Records"
-    assert definition["States"]["Records"] == {"Type": "Pass", "Parameters": {"records.$": "$"}, "Next": "Embed"}
+    # the Pipe's records, and the execution id the steps' logs carry as their correlation id
+    parameters = {"records.$": "$", "execution.$": "$$.Execution.Id"}
+    assert definition["States"]["Records"] == {"Type": "Pass", "Parameters": parameters, "Next": "Embed"}
     task = definition["States"]["Embed"]
     assert (task["Type"], task["Resource"], task["End"]) == ("Task", embed, True)  # the function's ARN
     assert task["TimeoutSeconds"] == pipeline.TASK_TIMEOUT_SECONDS

@@ -449,7 +449,7 @@ def test_a_429_carries_the_headers_and_exposes_retry_after_to_the_web_client(set
         assert_too_many(limited, 1)  # one second before the window ends: never 0
         assert_secured(limited)
         assert limited.headers["access-control-allow-origin"] == ORIGIN
-        assert limited.headers["access-control-expose-headers"] == "retry-after"
+        assert limited.headers["access-control-expose-headers"] == "retry-after,x-request-id"
 
 
 def test_hsts_is_sent_where_the_stage_sets_it(settings_env):

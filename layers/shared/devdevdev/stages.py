@@ -78,8 +78,8 @@ STAGES: dict[str, Stage] = {
 CORS_ALLOWED_HEADERS = ("authorization", "anonymous-member-id", "content-type", "service-name", "api-key", "timezone")
 CORS_ALLOWED_METHODS = ("GET", "POST", "PATCH", "DELETE")
 CORS_MAX_AGE_SECONDS = 3600
-# Response headers a page on another origin may read besides the CORS-safelisted ones: how long a 429 asks to wait.
-CORS_EXPOSED_HEADERS = ("retry-after",)
+# Response headers a page on another origin may read besides the CORS-safelisted ones.
+CORS_EXPOSED_HEADERS = ("retry-after", "x-request-id")  # how long a 429 asks to wait; the id to quote
 
 
 def stage(name: str) -> Stage:
