@@ -158,3 +158,15 @@ def test_the_error_page_lists_every_catalogue_entry():
     page = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
     for name, spec in catalogue().items():
         assert f"| `{name}` | {spec.status} | {spec.code} |" in page
+
+
+def test_every_catalogue_entry_is_raised_by_the_code():
+    """The catalogue holds only what a request can get: each entry is raised (``Errors.NAME``; the catalogue itself
+    only defines ``NAME = ErrorSpec(...)``) somewhere in the runtime code (contract messages no request can lead to are listed in docs/rules.md#conv-errors instead)."""
+    code = "\n".join(
+        path.read_text(encoding="utf-8")
+        for folder in ("layers/shared/devdevdev", "functions")
+        for path in (ROOT / folder).rglob("*.py")
+    )
+    never = [name for name in catalogue() if re.search(rf"\bErrors\.{name}\b", code) is None]
+    assert never == []
