@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 
@@ -170,3 +171,15 @@ def test_every_catalogue_entry_is_raised_by_the_code():
     )
     never = [name for name in catalogue() if re.search(rf"\bErrors\.{name}\b", code) is None]
     assert never == []
+
+
+@pytest.mark.parametrize("group", routes.GROUPS)
+def test_each_groups_handler_serves_exactly_its_declared_routes(group):
+    """A route is declared once, with its documentation (infra/apidoc/groups/<group>.py); its group's handler
+    registers the same (method, path) with the resolver, no more and no fewer."""
+    resolver = importlib.import_module(f"functions.{group}.handler").app
+    served = {
+        f"{route.method} {routes.BASE}" + re.sub(r"<(\w+)>", r"{\1}", route.path)
+        for route in resolver._static_routes + resolver._dynamic_routes
+    }
+    assert served == {route.route_key for route in routes.ROUTES if route.group == group}
