@@ -89,10 +89,13 @@ deploy: setup layer-wheels
 unit: setup
 	$(PY) -m pytest tests/unit
 
-## ruff's checks and format check, as CI runs them.
+## ruff's checks and format check, mypy (check_untyped_defs) over all the Python, and the import contracts
+## (layers, no cycles; pyproject's [tool.importlinter]), as CI runs them before the tests.
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports --no-cache
 
 ## Formats the code and applies ruff's safe fixes.
 format: setup

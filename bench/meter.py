@@ -18,7 +18,7 @@ they do not depend on the machine's load.
 from __future__ import annotations
 
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
 
 _READS = {"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"}
@@ -44,8 +44,8 @@ class Meter:
 
     def __init__(self) -> None:
         self.by_operation: Counter[str] = Counter()
-        self.read_units: Counter[str] = Counter()  # by "table" or index name
-        self.write_units: Counter[str] = Counter()
+        self.read_units: defaultdict[str, float] = defaultdict(float)  # by "table" or index name
+        self.write_units: defaultdict[str, float] = defaultdict(float)
         self.refused: Counter[str] = Counter()  # requests that raised (counted in by_operation too)
         self._original: Any = None
 
@@ -137,7 +137,7 @@ class Meter:
                 meter._record(operation, response or {}, bool(operation_kwargs.get("ConsistentRead")))
             return response
 
-        Connection._make_api_call = metered  # type: ignore[method-assign]
+        setattr(Connection, "_make_api_call", metered)  # noqa: B010 (a method replaced for the meter's life)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -16,7 +16,7 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -65,7 +65,7 @@ class RequestCounter:
                 counter.keys_read += sum(len(v["Keys"]) for v in kwargs["RequestItems"].values())
             return original(connection, operation, kwargs)
 
-        Connection._make_api_call = counted  # type: ignore[method-assign]
+        setattr(Connection, "_make_api_call", counted)  # noqa: B010 (replaced for the bench's life)
 
         def uninstall() -> None:
             Connection._make_api_call = original  # type: ignore[method-assign]
@@ -83,7 +83,7 @@ def _subscribe_all(runtime: Any, company_id: int, member_ids: range, now: dateti
             batch.save(subscription_item(member_id, company_id, member_id, now))
 
 
-def _per(units: Counter[str], count: int) -> dict[str, float]:
+def _per(units: Mapping[str, float], count: int) -> dict[str, float]:
     """Units per notification, by table or index, and their total."""
     per = {name: round(value / count, 3) for name, value in sorted(units.items()) if value}
     return {**per, "total": round(sum(units.values()) / count, 3)}

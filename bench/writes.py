@@ -54,7 +54,7 @@ class Metered:
                 tax.tax_wcu += tax.meter.wcu - before
             return response
 
-        Connection._make_api_call = tagged  # type: ignore[method-assign]
+        setattr(Connection, "_make_api_call", tagged)  # noqa: B010 (a method replaced for the bench's life)
         return self
 
     def __exit__(self, *exc: object) -> None:

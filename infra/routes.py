@@ -1,7 +1,8 @@
 """The route table: every (method, path) of the API and the function group that serves it.
 
-The CDK stack builds API Gateway's routes from this table and the local gateway serves the same table, so the two
-cannot drift. Paths use API Gateway's ``{param}`` syntax and include the base path.
+The routes are declared once, each beside its documentation, in ``infra/apidoc/groups/<group>.py``; this module
+turns the declarations into the table. The CDK stack builds API Gateway's routes from it and the local gateway
+serves the same table, so the two cannot drift. Paths use API Gateway's ``{param}`` syntax and include the base path.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 BASE = "/devdevdev/api/v1"
-GROUPS = ("auth", "picks", "articles", "comments", "mypage", "notifications")
+GROUPS = ("auth", "picks", "articles", "comments", "mypage", "notifications")  # infra/apidoc/groups' order
 
 
 @dataclass(frozen=True)
@@ -31,90 +32,18 @@ class Route:
         return re.compile(f"^{regex}$")
 
 
-def _routes(group: str, *entries: tuple[str, str]) -> list[Route]:
-    return [Route(method, BASE + path, group) for method, path in entries]
+def _declared() -> tuple[Route, ...]:
+    from infra.apidoc.groups import DECLARED
+
+    return tuple(
+        Route(method, BASE + path, group)
+        for group, docs in DECLARED.items()
+        for method, path in (key.split(" ", 1) for key in docs)
+    )
 
 
-ROUTES: tuple[Route, ...] = (
-    *_routes(
-        "auth",
-        ("POST", "/token/refresh"),
-        ("GET", "/token/test/user"),
-        ("GET", "/token/test/admin"),
-        ("POST", "/logout"),
-        ("GET", "/oauth2/authorization/kakao"),
-        ("GET", "/login/oauth2/code/kakao"),
-    ),
-    *_routes(
-        "picks",
-        ("GET", "/picks"),
-        ("POST", "/picks"),
-        ("POST", "/picks/vote"),
-        ("POST", "/picks/image"),
-        ("POST", "/picks/image/upload-url"),
-        ("DELETE", "/picks/image/{pickOptionImageId}"),
-        ("GET", "/picks/{pickId}"),
-        ("PATCH", "/picks/{pickId}"),
-        ("DELETE", "/picks/{pickId}"),
-        ("PATCH", "/picks/{pickId}/status"),
-        ("GET", "/picks/{pickId}/similarties"),  # sic: the contract's path
-    ),
-    *_routes(
-        "articles",
-        ("POST", "/articles"),
-        ("GET", "/articles"),
-        ("GET", "/articles/{techArticleId}"),
-        ("POST", "/articles/{techArticleId}/bookmark"),
-        ("POST", "/articles/{techArticleId}/recommend"),
-        ("GET", "/keywords/auto-complete"),
-        ("GET", "/subscriptions/companies"),
-        ("GET", "/subscriptions/companies/{companyId}"),
-        ("POST", "/subscriptions"),
-        ("DELETE", "/subscriptions"),
-    ),
-    *_routes(
-        "comments",
-        ("GET", "/picks/{pickId}/comments"),
-        ("POST", "/picks/{pickId}/comments"),
-        ("GET", "/picks/{pickId}/comments/best"),
-        ("POST", "/picks/{pickId}/comments/{pickCommentId}/recommends"),
-        ("POST", "/picks/{pickId}/comments/{pickOriginParentCommentId}/{pickParentCommentId}"),
-        ("PATCH", "/picks/{pickId}/comments/{pickCommentId}"),
-        ("DELETE", "/picks/{pickId}/comments/{pickCommentId}"),
-        ("GET", "/articles/{techArticleId}/comments"),
-        ("POST", "/articles/{techArticleId}/comments"),
-        ("GET", "/articles/{techArticleId}/comments/best"),
-        ("POST", "/articles/{techArticleId}/comments/{techCommentId}/recommends"),
-        ("POST", "/articles/{techArticleId}/comments/{originParentTechCommentId}/{parentTechCommentId}"),
-        ("PATCH", "/articles/{techArticleId}/comments/{techCommentId}"),
-        ("DELETE", "/articles/{techArticleId}/comments/{techCommentId}"),
-        ("GET", "/blames"),
-        ("POST", "/blames/{blamePathType}"),
-    ),
-    *_routes(
-        "mypage",
-        ("GET", "/mypage/comments"),
-        ("GET", "/mypage/picks"),
-        ("GET", "/mypage/bookmarks"),
-        ("GET", "/mypage/subscriptions/companies"),
-        ("GET", "/mypage/exit-survey"),
-        ("POST", "/mypage/exit-survey"),
-        ("DELETE", "/mypage/profile"),
-        ("GET", "/mypage/nickname/random"),
-        ("GET", "/mypage/nickname/changeable"),
-        ("PATCH", "/mypage/nickname"),
-    ),
-    *_routes(
-        "notifications",
-        ("GET", "/notifications"),
-        ("POST", "/notifications/{channel}"),
-        ("PATCH", "/notifications/read-all"),
-        ("PATCH", "/notifications/{notificationId}/read"),
-        ("GET", "/notifications/page"),
-        ("GET", "/notifications/popup"),
-        ("GET", "/notifications/unread-count"),
-    ),
-)
+# Every route, declared once with its documentation in infra/apidoc/groups/<group>.py.
+ROUTES: tuple[Route, ...] = _declared()
 
 
 def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:

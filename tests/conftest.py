@@ -7,6 +7,7 @@ server, tables and queues, on free ports."""
 from __future__ import annotations
 
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,7 +33,7 @@ class LocalDynamoDB:
 
     def __init__(self) -> None:
         self.port = 0
-        self.process = None
+        self.process: subprocess.Popen[bytes] | None = None
         self.tables = 0  # created since the last start
         self.module = ""
 

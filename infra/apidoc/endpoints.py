@@ -13,18 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from infra import routes
-from infra.apidoc.groups import articles, auth, comments, mypage, notifications, picks
+from infra.apidoc.groups import DECLARED
 from infra.apidoc.model import Doc, Endpoint
 
 # The group modules, in the route table's group order.
-GROUP_DOCS: dict[str, Mapping[str, Doc]] = {
-    "auth": auth.DOCS,
-    "picks": picks.DOCS,
-    "articles": articles.DOCS,
-    "comments": comments.DOCS,
-    "mypage": mypage.DOCS,
-    "notifications": notifications.DOCS,
-}
+GROUP_DOCS: Mapping[str, Mapping[str, Doc]] = DECLARED
 
 
 def assemble(group_docs: Mapping[str, Mapping[str, Doc]]) -> tuple[Endpoint, ...]:

@@ -33,5 +33,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     and reports the file done. ``test_every_operation_but_the_listed_ones_was_exercised`` fails if this stops working
     (the node id is pytest's ``_id``, derived from the parent's as pytest itself does)."""
     for item in items:
-        if getattr(item, "operation_label", None) and item.nodeid != f"{item.parent.nodeid}::{item.name}":
-            item._id = item.parent._id.child(item.name)
+        parent = item.parent
+        if (
+            parent is not None
+            and getattr(item, "operation_label", None)
+            and item.nodeid != f"{parent.nodeid}::{item.name}"
+        ):
+            item._id = parent._id.child(item.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 
@@ -158,3 +159,27 @@ def test_the_error_page_lists_every_catalogue_entry():
     page = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
     for name, spec in catalogue().items():
         assert f"| `{name}` | {spec.status} | {spec.code} |" in page
+
+
+def test_every_catalogue_entry_is_raised_by_the_code():
+    """The catalogue holds only what a request can get: each entry is raised (``Errors.NAME``; the catalogue itself
+    only defines ``NAME = ErrorSpec(...)``) somewhere in the runtime code (contract messages no request can lead to are listed in docs/rules.md#conv-errors instead)."""
+    code = "\n".join(
+        path.read_text(encoding="utf-8")
+        for folder in ("layers/shared/devdevdev", "functions")
+        for path in (ROOT / folder).rglob("*.py")
+    )
+    never = [name for name in catalogue() if re.search(rf"\bErrors\.{name}\b", code) is None]
+    assert never == []
+
+
+@pytest.mark.parametrize("group", routes.GROUPS)
+def test_each_groups_handler_serves_exactly_its_declared_routes(group):
+    """A route is declared once, with its documentation (infra/apidoc/groups/<group>.py); its group's handler
+    registers the same (method, path) with the resolver, no more and no fewer."""
+    resolver = importlib.import_module(f"functions.{group}.handler").app
+    served = {
+        f"{route.method} {routes.BASE}" + re.sub(r"<(\w+)>", r"{\1}", route.path)
+        for route in resolver._static_routes + resolver._dynamic_routes
+    }
+    assert served == {route.route_key for route in routes.ROUTES if route.group == group}

@@ -20,6 +20,9 @@ from schemathesis.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.core.errors import InvalidSchema
+from schemathesis.core.result import Err, Ok
+from schemathesis.schemas import APIOperation
 
 from infra import routes
 from infra.apidoc.openapi import TEST_TOKEN_PATH
@@ -40,8 +43,14 @@ EXERCISED: set[str] = set()
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance, content_type_conformance]
 
 
+def _operation(result: Ok[APIOperation] | Err[InvalidSchema]) -> APIOperation:
+    if isinstance(result, Err):
+        raise result.err()
+    return result.ok()
+
+
 def test_only_the_listed_operations_are_left_out():
-    documented = {f"{op.method.upper()} {op.path}" for op in (r.ok() for r in schema.get_all_operations())}
+    documented = {f"{op.method.upper()} {op.path}" for op in map(_operation, schema.get_all_operations())}
     assert documented >= NOT_FUZZED
     assert documented - NOT_FUZZED == {r.route_key for r in routes.ROUTES} - NOT_FUZZED
 

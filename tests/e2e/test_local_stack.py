@@ -45,7 +45,7 @@ def start(port: int, data_dir: Path) -> subprocess.Popen:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"the local stack exited early:\n{process.stdout.read()}")
+            pytest.fail(f"the local stack exited early:\n{process.stdout.read() if process.stdout else ''}")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}{BASE}/token/test/user", timeout=1)
             return process

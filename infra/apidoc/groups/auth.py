@@ -76,6 +76,6 @@ DOCS: dict[str, Doc] = {
         ),
         success_status=302,
         success_kind="redirect",
-        errors=("SOCIAL_LOGIN_FAILED", "UNSUPPORTED_SOCIAL_LOGIN"),
+        errors=("SOCIAL_LOGIN_FAILED",),
     ),
 }

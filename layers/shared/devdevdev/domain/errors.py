@@ -67,14 +67,11 @@ class Errors:
     JWT_BAD_SIGNATURE = ErrorSpec(401, "잘못된 서명을 가진 JWT 입니다.")
     JWT_EXPIRED = ErrorSpec(401, "만료된 JWT 입니다.")
     JWT_UNSUPPORTED = ErrorSpec(401, "지원하지 않는 JWT 입니다.")
-    JWT_NOT_FOUND = ErrorSpec(403, "JWT가 존재하지 않습니다.")
     INVALID_REFRESH_TOKEN = ErrorSpec(401, "유효하지 않은 리프레시 토큰 입니다.")
     INVALID_MEMBER = ErrorSpec(401, "유효하지 않은 회원 입니다.")
     ACCESS_DENIED = ErrorSpec(403, "해당 자원에 접근 권한이 없습니다.")
     SOCIAL_LOGIN_FAILED = ErrorSpec(503, "소셜 로그인에 실패하였습니다. 관리자에게 문의 주세요.")
-    UNSUPPORTED_SOCIAL_LOGIN = ErrorSpec(400, "지원하지 않은 소셜로그인 입니다.")
     COOKIE_MISSING = ErrorSpec(400, "쿠키가 존재하지 않습니다.")
-    COOKIE_NAME_MISSING = ErrorSpec(400, "이름과 일치하는 쿠키가 없습니다.")
     COOKIE_VALUE_MISSING = ErrorSpec(400, "이름과 일치하는 쿠키의 값이 없습니다.")
     TOO_MANY_REQUESTS = ErrorSpec(429, "너무 많은 요청을 했습니다. 잠시 후 다시 시도해 주세요.")
 
@@ -87,11 +84,9 @@ class Errors:
     NICKNAME_WORDS_MISSING = ErrorSpec(404, "랜덤 닉네임 생성을 위한 단어가 없습니다.")
     ANONYMOUS_NOT_ALLOWED = ErrorSpec(405, "익명 회원은 사용할 수 없는 기능 입니다.")
     GUEST_NOT_ALLOWED = ErrorSpec(403, "비회원은 현재 해당 기능을 이용할 수 없습니다.")
-    NOT_ANONYMOUS = ErrorSpec(405, "익명 사용자가 아닙니다. 잘못된 메소드 호출 입니다.")
     ANONYMOUS_MEMBER_ID_INVALID = ErrorSpec(400, "익명 회원 아이디를 확인해주세요.")
     EXIT_SURVEY_MESSAGE_LENGTH = ErrorSpec(400, "10 이상 500 이하의 글자를 입력해주세요.")
     ID_REQUIRED = ErrorSpec(400, "아이디는 필수 입니다.")
-    EMAIL_INVALID = ErrorSpec(400, "유효한 형식의 이메일 주소를 입력해주세요.")
 
     # Picks
     PICK_NOT_FOUND = ErrorSpec(404, "픽픽픽 게시글이 없습니다.")
@@ -135,7 +130,6 @@ class Errors:
     TECH_COMMENT_CONTENTS_REQUIRED = ErrorSpec(400, "댓글 내용을 작성해주세요.")
     KEYWORD_SPECIAL_CHARACTERS = ErrorSpec(400, "검색어에 특수문자는 포함할 수 없어요")
     SCORE_CURSOR_REQUIRED = ErrorSpec(400, "정확도순 페이지네이션을 위한 커서의 score를 입력해주세요.")
-    KEYWORD_REQUIRED = ErrorSpec(400, "검색어가 없습니다. 검색어를 입력해주세요.")
 
     # Companies and subscriptions
     COMPANY_NOT_FOUND = ErrorSpec(404, "존재하지 않는 기업 입니다.")
@@ -145,7 +139,6 @@ class Errors:
 
     # Notifications
     NOTIFICATION_NOT_FOUND = ErrorSpec(404, "존재하지 않는 알림입니다.")
-    NOTIFICATION_TYPE_NOT_FOUND = ErrorSpec(404, "존재하지 않는 알림 타입 입니다.")
     SERVICE_NOT_SUPPORTED = ErrorSpec(404, "지원하는 서비스가 아닙니다.")
     SERVICE_FORBIDDEN = ErrorSpec(403, "접근할 수 없는 권한 입니다.")
     # Not in the contract: signed crawler requests (docs/decisions.md).
