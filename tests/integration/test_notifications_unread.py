@@ -136,18 +136,15 @@ def test_read_all_racing_new_notifications_and_read_one_stays_exact(client, seed
 
 
 def test_a_retried_or_doubled_fan_out_page_counts_once(client, seeded):
-    from devdevdev.services import notifications
+    from devdevdev.jobs import ArticlePublished
+    from devdevdev.services.notifications import fanout
 
     members = [new_member(seeded, f"fan{i}") for i in range(6)]
     for member_id, _ in members:
         seeded.subscriptions.subscribe(member_id, 1, seeded.ids.next_id("subscription"), NOW)
-    job = {
-        "kind": "publish",
-        "companyId": 1,
-        "companyName": "우아한형제들",
-        "articles": [[1, 701], [2, 702], [3, 703]],
-        "publishedAt": NOW.isoformat(),
-    }
+    job = ArticlePublished(
+        company_id=1, company_name="우아한형제들", articles=((1, 701), (2, 702), (3, 703)), published_at=NOW
+    )
     ids = [m for m, _ in members]
     # a delivery that crashed after some of its notifications: the counter moved with exactly those
     seeded.notifications.add_missing([_notification(ids[0], 701), _notification(ids[1], 702)])
@@ -156,12 +153,12 @@ def test_a_retried_or_doubled_fan_out_page_counts_once(client, seeded):
 
     def deliver() -> int:
         barrier.wait()
-        return notifications.deliver(seeded, job, ids)
+        return fanout.deliver(seeded, job, ids)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         written = sum(pool.map(lambda _: deliver(), range(2)))
     assert written == 6 * 3 - 2
-    assert notifications.deliver(seeded, job, ids) == 0
+    assert fanout.deliver(seeded, job, ids) == 0
     for member_id, headers in members:
         assert _count(client, headers) == _truth(member_id) == 3
 
