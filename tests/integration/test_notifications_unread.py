@@ -135,6 +135,33 @@ def test_read_all_racing_new_notifications_and_read_one_stays_exact(client, seed
     assert _count(client, headers) == _truth(member_id) == 0
 
 
+@pytest.mark.parametrize("order", ["as written", "reversed"])
+def test_read_all_leaves_out_what_was_read_meanwhile_whatever_the_order_of_its_writes(
+    client, seeded, monkeypatch, order
+):
+    from devdevdev.store import notifications as store
+    from devdevdev.store import transactions
+
+    if order == "reversed":
+        monkeypatch.setattr(transactions, "written_order", lambda operations: operations[::-1])
+    member_id, headers = new_member(seeded, "reorder")
+    seeded.notifications.add_missing([_notification(member_id, n) for n in range(1, 11)])
+    assert _count(client, headers) == 10
+    read_types = store._types
+
+    def types_then_read_one(page):  # another request reads notification 3 while read-all is under way
+        found = read_types(page)
+        assert seeded.notifications.mark_read(member_id, 3)
+        return found
+
+    monkeypatch.setattr(store, "_types", types_then_read_one)
+    response = client.patch(f"{BASE}/notifications/read-all", headers=headers)
+    assert (response.status_code, response.json()) == (200, {"resultType": "SUCCESS"})
+    assert _count(client, headers) == _truth(member_id) == 0
+    items, _ = seeded.notifications.page(member_id, None, 10)
+    assert [n.is_read for n in items] == [True] * 10
+
+
 def test_a_retried_or_doubled_fan_out_page_counts_once(client, seeded):
     from devdevdev.jobs import ArticlePublished
     from devdevdev.services.notifications import fanout
