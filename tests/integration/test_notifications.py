@@ -151,6 +151,31 @@ def _notifications_of(job, member_ids):
     ]
 
 
+def test_a_delivery_reports_what_it_wrote_its_lag_and_what_went_out_live(seeded, monkeypatch):
+    from datetime import timedelta
+
+    from devdevdev import metrics
+    from devdevdev.jobs import ArticlePublished
+    from devdevdev.services.notifications import fanout
+    from devdevdev.store.notifications import Connection
+
+    recorded: list[tuple[str, float]] = []
+    monkeypatch.setattr(metrics, "count", lambda name, value=1, **_: recorded.append((name, value)))
+    monkeypatch.setattr(metrics, "milliseconds", lambda name, value, **_: recorded.append((name, value)))
+    members = [new_member(seeded, f"metered{i}")[0] for i in range(3)]
+    now = seeded.clock.now()
+    seeded.notifications.connect(Connection("metered-stream", members[0], "sse"), now, timedelta(minutes=5))
+    job = ArticlePublished(1, "우아한형제들", ((1, 901), (2, 902)), published_at=now - timedelta(seconds=2))
+    assert fanout.deliver(seeded, job, members) == 6
+    assert [name for name, _ in recorded] == ["NotificationsWritten", "FanOutLag", "NotificationsDeliveredLive"]
+    assert recorded[0] == ("NotificationsWritten", 6) and recorded[2] == ("NotificationsDeliveredLive", 1)
+    assert 2000 <= recorded[1][1] < 60_000
+    # A retried delivery writes nothing, so it reports nothing
+    recorded.clear()
+    assert fanout.deliver(seeded, job, members) == 0
+    assert recorded == []
+
+
 def test_a_large_company_fans_out_in_queued_pages(client, seeded, monkeypatch):
     from devdevdev.services.notifications import fanout
 
