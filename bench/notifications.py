@@ -65,7 +65,7 @@ class RequestCounter:
                 counter.keys_read += sum(len(v["Keys"]) for v in kwargs["RequestItems"].values())
             return original(connection, operation, kwargs)
 
-        Connection._make_api_call = counted  # type: ignore[method-assign]
+        Connection._make_api_call = counted  # type: ignore[method-assign,assignment]
 
         def uninstall() -> None:
             Connection._make_api_call = original  # type: ignore[method-assign]
