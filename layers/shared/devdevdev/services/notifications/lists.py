@@ -19,6 +19,8 @@ from devdevdev.store.transactions import Contended
 
 if TYPE_CHECKING:
     from devdevdev.runtime import Runtime
+    from devdevdev.store.articles import Article
+    from devdevdev.store.companies import Company
 
 PAGE_SIZE, POPUP_SIZE = 10, 5
 
@@ -35,7 +37,8 @@ def _comment_fields(notification: Notification) -> dict[str, Any]:
     }
 
 
-def _articles(runtime: Runtime, notifications: list[Notification]) -> tuple[dict, dict]:
+def _articles(runtime: Runtime, notifications: list[Notification]) -> tuple[dict[int, Article], dict[int, Company]]:
+    """The articles these notifications are about, and their companies (a BatchGet each)."""
     articles = runtime.articles.get_many({n.tech_article_id for n in notifications if n.tech_article_id})
     companies = runtime.companies.get_many({a.company_id for a in articles.values()})
     return articles, companies
