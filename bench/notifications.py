@@ -90,7 +90,7 @@ def _per(units: Mapping[str, float], count: int) -> dict[str, float]:
 
 
 def run(subscribers: int, article_count: int, connected_share: float = 0.01) -> dict[str, Any]:
-    from devdevdev.services import notifications
+    from devdevdev.services.notifications.publish import Announcement, publish
     from devdevdev.store.articles import ArticleDraft
     from devdevdev.store.notifications import Connection
 
@@ -129,9 +129,7 @@ def run(subscribers: int, article_count: int, connected_share: float = 0.01) -> 
         uninstall = counter.install()
         try:
             started = time.perf_counter()
-            notifications.publish(
-                runtime, "SUBSCRIPTION", {"companyId": 1, "techArticles": [{"id": i} for i in article_ids]}
-            )
+            publish(runtime, Announcement("SUBSCRIPTION", 1, tuple(article_ids)))
             answered = time.perf_counter()
             jobs = pump.drain()
             finished = time.perf_counter()

@@ -17,7 +17,8 @@ from devdevdev.api.inputs import check_text
 from devdevdev.domain.errors import ApiError, Errors
 from devdevdev.logs import logger
 from devdevdev.runtime import get_runtime
-from devdevdev.services import notifications
+from devdevdev.services.notifications import live
+from devdevdev.services.notifications.filters import parse_types
 from devdevdev.settings import LOCAL_STAGES
 
 
@@ -39,22 +40,22 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     runtime = get_runtime()
     request_context = event.get("requestContext") or {}
     route = request_context.get("routeKey")
-    connection_id = request_context.get("connectionId")
+    connection_id = str(request_context.get("connectionId") or "")  # always set by API Gateway
     try:
         if route == "$connect":
             query = event.get("queryStringParameters") or {}
             token = check_text((query.get("token") or "").strip(), "token")
             if not token:
                 raise Errors.ANONYMOUS_NOT_ALLOWED.error()
-            types = notifications.parse_types(query.get("types"))
+            types = parse_types(query.get("types"))
             claims = runtime.tokens.verify(token)
             member_id = runtime.members.member_id_for_login(claims.social_type, claims.email)
             if member_id is None:
                 raise Errors.MEMBER_NOT_FOUND.error()
             endpoint = management_endpoint(request_context, runtime.settings.stage in LOCAL_STAGES)
-            notifications.open_websocket(runtime, member_id, connection_id, endpoint, types)
+            live.open_websocket(runtime, member_id, connection_id, endpoint, types)
         elif route == "$disconnect":
-            notifications.close_connection(runtime, connection_id)
+            live.close_connection(runtime, connection_id)
         return _result(200)
     except ApiError as error:
         return _result(error.status, failure(error.message, error.spec.code))

@@ -358,8 +358,9 @@ class Gateway:
     # Server-Sent Events -----------------------------------------------------------------------------------------
 
     def _stream(self, result: dict[str, Any], connection_id: str) -> StreamingResponse:
+        from devdevdev.api import live
         from devdevdev.runtime import get_runtime
-        from devdevdev.services import live, notifications
+        from devdevdev.services.notifications import live as notifications
 
         runtime = get_runtime()
         settings = runtime.settings

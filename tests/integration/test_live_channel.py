@@ -232,7 +232,7 @@ def test_a_websocket_without_a_valid_member_token_is_refused(live):
 
 
 def test_a_gone_websocket_connection_is_pruned_when_a_push_finds_it(live):
-    from devdevdev.services import live as live_channel
+    from devdevdev.services.notifications import live as live_channel
     from devdevdev.store.notifications import Connection
 
     runtime = live.runtime

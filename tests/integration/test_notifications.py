@@ -108,19 +108,14 @@ def test_concurrent_identical_publishes_notify_once(client, seeded, user):
 
 
 def test_a_retried_delivery_writes_nothing_twice_and_keeps_read_state(client, seeded, user):
-    from devdevdev.services import notifications
+    from devdevdev.jobs import ArticlePublished
+    from devdevdev.services.notifications import fanout
 
     subscribe(client, user)
     member_ids = [new_member(seeded, f"sub{i}")[0] for i in range(3)]
     for member_id in member_ids:
         seeded.subscriptions.subscribe(member_id, 1, seeded.ids.next_id("subscription"), NOW)
-    job = {
-        "kind": "publish",
-        "companyId": 1,
-        "companyName": "우아한형제들",
-        "articles": [[1, 501], [2, 502]],
-        "publishedAt": NOW.isoformat(),
-    }
+    job = ArticlePublished(company_id=1, company_name="우아한형제들", articles=((1, 501), (2, 502)), published_at=NOW)
     # Given a delivery that crashed after writing only some notifications
     user_id = seeded.members.find_by_login("KAKAO", "test_user@devdevdev.com").id
     partial = [n for n in _notifications_of(job, [user_id, member_ids[0]])]
@@ -128,8 +123,8 @@ def test_a_retried_delivery_writes_nothing_twice_and_keeps_read_state(client, se
     # and the member read one of them meanwhile
     assert client.patch(f"{BASE}/notifications/501/read", headers=user).status_code == 200
     # When the job is run again, twice
-    notifications.run_job(seeded, job)
-    notifications.run_job(seeded, job)
+    fanout.run_job(seeded, job)
+    fanout.run_job(seeded, job)
     # Then every subscriber has exactly one notification per article, and the read one is still read
     page = client.get(f"{BASE}/notifications/page", headers=user).json()["data"]
     assert [(n["notificationId"], n["isRead"]) for n in page["content"]] == [(502, False), (501, True)]
@@ -152,14 +147,39 @@ def _notifications_of(job, member_ids):
             tech_article_id=a,
         )
         for m in member_ids
-        for a, n in job["articles"]
+        for a, n in job.articles
     ]
 
 
-def test_a_large_company_fans_out_in_queued_pages(client, seeded, monkeypatch):
-    from devdevdev.services import notifications
+def test_a_delivery_reports_what_it_wrote_its_lag_and_what_went_out_live(seeded, monkeypatch):
+    from datetime import timedelta
 
-    monkeypatch.setattr(notifications, "DELIVERY_PAGE", 4)
+    from devdevdev import metrics
+    from devdevdev.jobs import ArticlePublished
+    from devdevdev.services.notifications import fanout
+    from devdevdev.store.notifications import Connection
+
+    recorded: list[tuple[str, float]] = []
+    monkeypatch.setattr(metrics, "count", lambda name, value=1, **_: recorded.append((name, value)))
+    monkeypatch.setattr(metrics, "milliseconds", lambda name, value, **_: recorded.append((name, value)))
+    members = [new_member(seeded, f"metered{i}")[0] for i in range(3)]
+    now = seeded.clock.now()
+    seeded.notifications.connect(Connection("metered-stream", members[0], "sse"), now, timedelta(minutes=5))
+    job = ArticlePublished(1, "우아한형제들", ((1, 901), (2, 902)), published_at=now - timedelta(seconds=2))
+    assert fanout.deliver(seeded, job, members) == 6
+    assert [name for name, _ in recorded] == ["NotificationsWritten", "FanOutLag", "NotificationsDeliveredLive"]
+    assert recorded[0] == ("NotificationsWritten", 6) and recorded[2] == ("NotificationsDeliveredLive", 1)
+    assert 2000 <= recorded[1][1] < 60_000
+    # A retried delivery writes nothing, so it reports nothing
+    recorded.clear()
+    assert fanout.deliver(seeded, job, members) == 0
+    assert recorded == []
+
+
+def test_a_large_company_fans_out_in_queued_pages(client, seeded, monkeypatch):
+    from devdevdev.services.notifications import fanout
+
+    monkeypatch.setattr(fanout, "DELIVERY_PAGE", 4)
     members = [new_member(seeded, f"fan{i}")[0] for i in range(10)]
     for member_id in members:
         seeded.subscriptions.subscribe(member_id, 2, seeded.ids.next_id("subscription"), NOW)
@@ -643,9 +663,9 @@ def test_a_job_that_keeps_failing_ends_in_the_dead_letter_queue(seeded):
     from infra.local.queues import MAX_RECEIVES, QueuePump
 
     settings = seeded.settings
-    seeded.jobs.send({"kind": "nonsense"})
     pump = QueuePump(settings.sqs_endpoint, settings.notification_queue_url, settings.region)
     sqs = boto3.client("sqs", endpoint_url=settings.sqs_endpoint, region_name=settings.region)
+    sqs.send_message(QueueUrl=settings.notification_queue_url, MessageBody=json.dumps({"kind": "nonsense"}))
     dead_letters = settings.notification_queue_url + "-dlq"
     received = 0
     deadline = time.monotonic() + 30

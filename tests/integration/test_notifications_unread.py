@@ -135,19 +135,43 @@ def test_read_all_racing_new_notifications_and_read_one_stays_exact(client, seed
     assert _count(client, headers) == _truth(member_id) == 0
 
 
+@pytest.mark.parametrize("order", ["as written", "reversed"])
+def test_read_all_leaves_out_what_was_read_meanwhile_whatever_the_order_of_its_writes(
+    client, seeded, monkeypatch, order
+):
+    from devdevdev.store import notifications as store
+    from devdevdev.store import transactions
+
+    if order == "reversed":
+        monkeypatch.setattr(transactions, "written_order", lambda operations: operations[::-1])
+    member_id, headers = new_member(seeded, "reorder")
+    seeded.notifications.add_missing([_notification(member_id, n) for n in range(1, 11)])
+    assert _count(client, headers) == 10
+    read_types = store._types
+
+    def types_then_read_one(page):  # another request reads notification 3 while read-all is under way
+        found = read_types(page)
+        assert seeded.notifications.mark_read(member_id, 3)
+        return found
+
+    monkeypatch.setattr(store, "_types", types_then_read_one)
+    response = client.patch(f"{BASE}/notifications/read-all", headers=headers)
+    assert (response.status_code, response.json()) == (200, {"resultType": "SUCCESS"})
+    assert _count(client, headers) == _truth(member_id) == 0
+    items, _ = seeded.notifications.page(member_id, None, 10)
+    assert [n.is_read for n in items] == [True] * 10
+
+
 def test_a_retried_or_doubled_fan_out_page_counts_once(client, seeded):
-    from devdevdev.services import notifications
+    from devdevdev.jobs import ArticlePublished
+    from devdevdev.services.notifications import fanout
 
     members = [new_member(seeded, f"fan{i}") for i in range(6)]
     for member_id, _ in members:
         seeded.subscriptions.subscribe(member_id, 1, seeded.ids.next_id("subscription"), NOW)
-    job = {
-        "kind": "publish",
-        "companyId": 1,
-        "companyName": "우아한형제들",
-        "articles": [[1, 701], [2, 702], [3, 703]],
-        "publishedAt": NOW.isoformat(),
-    }
+    job = ArticlePublished(
+        company_id=1, company_name="우아한형제들", articles=((1, 701), (2, 702), (3, 703)), published_at=NOW
+    )
     ids = [m for m, _ in members]
     # a delivery that crashed after some of its notifications: the counter moved with exactly those
     seeded.notifications.add_missing([_notification(ids[0], 701), _notification(ids[1], 702)])
@@ -156,12 +180,12 @@ def test_a_retried_or_doubled_fan_out_page_counts_once(client, seeded):
 
     def deliver() -> int:
         barrier.wait()
-        return notifications.deliver(seeded, job, ids)
+        return fanout.deliver(seeded, job, ids)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         written = sum(pool.map(lambda _: deliver(), range(2)))
     assert written == 6 * 3 - 2
-    assert notifications.deliver(seeded, job, ids) == 0
+    assert fanout.deliver(seeded, job, ids) == 0
     for member_id, headers in members:
         assert _count(client, headers) == _truth(member_id) == 3
 
@@ -207,9 +231,10 @@ def test_completing_the_count_while_notifications_arrive_stays_exact(client, see
         return [_count(client, headers) for _ in range(5)]
 
     with ThreadPoolExecutor(max_workers=3) as pool:
-        futures = [pool.submit(arrive, 1000), pool.submit(arrive, 2000), pool.submit(count)]
-        counts = futures[2].result()
-        futures[0].result(), futures[1].result()
+        arrivals = [pool.submit(arrive, 1000), pool.submit(arrive, 2000)]
+        counts = pool.submit(count).result()
+        for arrival in arrivals:
+            arrival.result()
     assert all(200 <= c <= 260 for c in counts) and counts == sorted(counts)
     assert _count(client, headers) == _truth(member_id) == 260
 

@@ -11,11 +11,11 @@ import pytest
 from devdevdev.api import inputs
 from devdevdev.api.app import _render, error_response
 from devdevdev.api.envelope import failure, to_json
+from devdevdev.api.live import payload, sse_event
 from devdevdev.api.request import HttpRequest
 from devdevdev.domain.errors import ApiError, Errors
 from devdevdev.domain.parsing import cursor_id, page_size, parse_decimal, parse_int
 from devdevdev.domain.text import is_blank
-from devdevdev.services.live import payload, sse_event
 
 
 def refused(call) -> tuple[int, str]:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from devdevdev.jobs import JobQueue
     from devdevdev.search.keywords import KeywordStore
     from devdevdev.search.port import SearchEngine
-    from devdevdev.services.live import LivePusher
+    from devdevdev.services.notifications.port import LiveTransport
     from devdevdev.storage.images import ImageStorage
     from devdevdev.store.articles import ArticleRepository
     from devdevdev.store.blames import BlameRepository
@@ -215,10 +215,12 @@ class Runtime:
         return JobQueue(s.notification_queue_url, s.region, s.sqs_endpoint)
 
     @cached_property
-    def live(self) -> LivePusher:
-        from devdevdev.services.live import LivePusher
+    def live(self) -> LiveTransport:
+        """The live channel's transports, the notification services' port; the adapter belongs to the HTTP edge
+        (it writes the messages in the contract's JSON)."""
+        from devdevdev.api.live import LivePusher
 
-        return LivePusher(self.settings.region)
+        return LivePusher(self.settings.region, self.notifications)
 
     @cached_property
     def images(self) -> ImageStorage:

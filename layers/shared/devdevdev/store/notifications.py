@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 from pynamodb.expressions.condition import Condition
-from pynamodb.transactions import TransactWrite
 
 from devdevdev.store import keys
 from devdevdev.store.errors import is_condition_failure
@@ -30,10 +29,14 @@ from devdevdev.store.models import (
     UnreadCountItem,
 )
 from devdevdev.store.schema import PARTITION_KEY, SORT_KEY
-from devdevdev.store.transactions import ConditionFailed, Contended, commit
+from devdevdev.store.transactions import ConditionFailed, Contended, Writes, commit
 
 SUBSCRIPTION, COMMENT_AND_REPLY = "SUBSCRIPTION", "COMMENT_AND_REPLY"
 TYPES = (SUBSCRIPTION, COMMENT_AND_REPLY)
+WEBSOCKET, SSE = "websocket", "sse"  # a live connection's transport
+# Why a conditioned write of a notification transaction fails (``reason=`` on the write; ``ConditionFailed.reasons``)
+NOTIFICATION_EXISTS = "notification-exists"  # the notification was already written (a retried delivery)
+NOTIFICATION_READ = "notification-read"  # the notification was read meanwhile (by a concurrent request)
 DOCUMENTED_TYPES = frozenset({SUBSCRIPTION})  # what a client that asks for no types is shown (docs/decisions.md)
 FILTERED_PAGE = 100  # items read per request when a list leaves some types out (a few read units)
 BATCH_GET_SIZE = 100  # DynamoDB's BatchGetItem limit
@@ -65,7 +68,7 @@ class Notification:
 class Connection:
     id: str
     member_id: int
-    transport: str  # "websocket" | "sse"
+    transport: str  # WEBSOCKET | SSE
     endpoint: str | None = None
     types: frozenset[str] = DOCUMENTED_TYPES  # the notification types its client is shown
 
@@ -184,13 +187,6 @@ class NotificationRepository:
                 delivery.members |= {n.member_id for n in written}
         return delivery
 
-    def get(self, member_id: int, notification_id: int) -> Notification | None:
-        try:
-            item = NotificationItem.get(*keys.notification(member_id, notification_id), consistent_read=True)
-        except DoesNotExist:
-            return None
-        return _notification(item)
-
     def page(
         self, member_id: int, cursor_id: int | None, size: int, types: Collection[str] = TYPES
     ) -> tuple[list[Notification], bool]:
@@ -200,6 +196,7 @@ class NotificationRepository:
         request, not one each."""
         if cursor_id is not None and cursor_id <= 1:
             return [], False
+        condition: Condition
         if cursor_id is None:
             condition = NotificationItem.sk.startswith(keys.NOTIFICATION_PREFIX)
         else:
@@ -399,7 +396,7 @@ def _counts(item: UnreadCountItem) -> Counter[str]:
     return Counter({t: int(getattr(item, field) or 0) for t, field in _COUNT_FIELDS.items()})
 
 
-def _count_update(write: TransactWrite, member_id: int, deltas: Counter[str], lane: int | None = None) -> None:
+def _count_update(write: Writes, member_id: int, deltas: Counter[str], lane: int | None = None) -> None:
     """Add ``deltas`` (by type) to the member's unread counter (or one of read-all's lanes), in ``write``."""
     write.update(
         UnreadCountItem(*keys.unread_count(member_id, lane)),
@@ -410,10 +407,13 @@ def _count_update(write: TransactWrite, member_id: int, deltas: Counter[str], la
     )
 
 
-def add_notification(write: TransactWrite, notification: Notification) -> None:
-    """Add a new notification and its count to a write transaction (e.g. the reply that causes it): the put's
-    condition (the notification does not exist yet) comes first, then the counter's update."""
-    write.save(notification_item(notification), condition=NotificationItem.pk.does_not_exist())
+def add_notification(write: Writes, notification: Notification) -> None:
+    """Add a new notification and its count to a write transaction (e.g. the reply that causes it): the put, on the
+    condition that the notification does not exist yet (:data:`NOTIFICATION_EXISTS` when it does), and the counter's
+    update."""
+    write.save(
+        notification_item(notification), condition=NotificationItem.pk.does_not_exist(), reason=NOTIFICATION_EXISTS
+    )
     if not notification.is_read:
         _count_update(write, notification.member_id, Counter({notification.type: 1}))
 
@@ -460,9 +460,13 @@ def _write_new(parts: list[list[Notification]]) -> list[Notification]:
         if not pending:
             return []
 
-        def build(write: TransactWrite, pending: list[Notification] = pending) -> None:
+        def build(write: Writes, pending: list[Notification] = pending) -> None:
             for notification in pending:
-                write.save(notification_item(notification), condition=NotificationItem.pk.does_not_exist())
+                write.save(
+                    notification_item(notification),
+                    condition=NotificationItem.pk.does_not_exist(),
+                    reason=NOTIFICATION_EXISTS,
+                )
             per_member: dict[int, Counter[str]] = {}
             for notification in pending:
                 if not notification.is_read:
@@ -495,11 +499,9 @@ def _existing(chunk: Sequence[Notification]) -> set[tuple[int, int]]:
     return found
 
 
-def _read_in(
-    write: TransactWrite, member_id: int, notifications: Sequence[tuple[int, str]], lane: int | None = None
-) -> None:
-    """Mark these (id, type) of the member's notifications read, each on the condition that it is still unread, and
-    take them off its counter, in ``write`` (the counter's update comes last)."""
+def _read_in(write: Writes, member_id: int, notifications: Sequence[tuple[int, str]], lane: int | None = None) -> None:
+    """Mark these (id, type) of the member's notifications read, each on the condition that it is still unread
+    (:data:`NOTIFICATION_READ` when it is not), and take them off its counter, in ``write``."""
     for notification_id, _ in notifications:
         write.update(
             NotificationItem(*keys.notification(member_id, notification_id)),
@@ -509,11 +511,28 @@ def _read_in(
                 NotificationItem.gsi1sk.remove(),
             ],
             condition=NotificationItem.gsi1pk.exists(),
+            reason=NOTIFICATION_READ,
         )
     deltas: Counter[str] = Counter()
     for _, notification_type in notifications:
         deltas[notification_type] -= 1
     _count_update(write, member_id, deltas, lane)
+
+
+def _unread(member_id: int, notification_ids: Sequence[int]) -> set[int]:
+    """Which of these notifications of the member are still unread (consistent BatchGets of their keys)."""
+    unread: set[int] = set()
+    for chunk in _chunks(notification_ids, BATCH_GET_SIZE):
+        unread |= {
+            int(item.notification_id)
+            for item in NotificationItem.batch_get(
+                [keys.notification(member_id, notification_id) for notification_id in chunk],
+                consistent_read=True,
+                attributes_to_get=["id", "GSI1PK"],
+            )
+            if item.gsi1pk is not None
+        }
+    return unread
 
 
 def _types(page: Sequence[tuple[str, str]]) -> dict[tuple[str, str], str]:
@@ -553,11 +572,15 @@ def _read_lane(member_id: int, lane: int, chunks: Sequence[Sequence[tuple[int, s
         for _ in range(COMPLETE_ATTEMPTS):
             if not pending:
                 break
+
+            def build(write: Writes, pending: list[tuple[int, str]] = pending) -> None:
+                _read_in(write, member_id, pending, lane)
+
             try:
-                commit(lambda write, pending=pending: _read_in(write, member_id, pending, lane))
-            except ConditionFailed as failed:  # read meanwhile: left out (their reader uncounted them)
-                gone = set(failed.failed)
-                pending = [n for i, n in enumerate(pending) if i not in gone]
+                commit(build)
+            except ConditionFailed:  # some were read meanwhile: left out (their reader uncounted them)
+                unread = _unread(member_id, [notification_id for notification_id, _ in pending])
+                pending = [n for n in pending if n[0] in unread]
                 continue
             done += len(pending)
             break

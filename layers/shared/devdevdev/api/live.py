@@ -1,8 +1,8 @@
-"""The live channel: one push path, two transports.
+"""The live channel on the wire: the message's JSON, its Server-Sent Events, and the push to connections.
 
-A live message is the contract's SSE payload ``{"message": ..., "createdAt": ...}``. It goes to every live connection
-of the members it is for, found in the table (never in one process's memory, so any Lambda instance can push to any
-connection):
+A live message is the contract's SSE payload ``{"message": ..., "createdAt": ...}``. :class:`LivePusher` is the
+adapter behind the services' port (:class:`devdevdev.services.notifications.port.LiveTransport`): it takes the
+connections the service chose and delivers the payload over each one's transport:
 
 - ``websocket``: API Gateway's management API (``PostToConnection``) at the connection's endpoint; a connection that is
   gone (410) is deleted on the spot.
@@ -13,7 +13,7 @@ connection):
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -24,13 +24,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from devdevdev.api.envelope import to_json
 from devdevdev.domain.timefmt import local_datetime
-from devdevdev.store.notifications import SUBSCRIPTION, Connection
+from devdevdev.store.notifications import SSE, Connection
 
 if TYPE_CHECKING:
-    from devdevdev.runtime import Runtime
+    from devdevdev.store.notifications import NotificationRepository
 
 logger = Logger(service="devdevdev")
-WEBSOCKET, SSE = "websocket", "sse"
 INBOX_TTL = timedelta(minutes=10)
 PUSH_THREADS = 8
 
@@ -54,8 +53,9 @@ def heartbeat_event(at: datetime) -> str:
 class LivePusher:
     """Sends payloads to connections; management API clients are kept per endpoint (one per warm instance)."""
 
-    def __init__(self, region: str) -> None:
+    def __init__(self, region: str, notifications: NotificationRepository) -> None:
         self._region = region
+        self._notifications = notifications
         self._clients: dict[str, Any] = {}
 
     def _client(self, endpoint: str) -> Any:
@@ -70,11 +70,20 @@ class LivePusher:
             )
         return self._clients[endpoint]
 
-    def send(self, runtime: Runtime, connection: Connection, data: str) -> bool:
+    def send(self, connections: Sequence[Connection], message: str, at: datetime) -> int:
+        """Deliver ``message`` (dated ``at``) to these connections, 8 at a time; how many took it."""
+        if not connections:
+            return 0
+        data = payload(message, at)
+        if len(connections) == 1:
+            return int(self._send_one(connections[0], data, at))
+        with ThreadPoolExecutor(max_workers=min(PUSH_THREADS, len(connections))) as pool:
+            return sum(pool.map(lambda connection: self._send_one(connection, data, at), connections))
+
+    def _send_one(self, connection: Connection, data: str, at: datetime) -> bool:
         """Deliver one payload; False when the connection is gone (and now forgotten) or the send failed."""
         if connection.transport == SSE:
-            now = runtime.clock.now()
-            runtime.notifications.queue_live(connection.id, time.time_ns(), data, now + INBOX_TTL)
+            self._notifications.queue_live(connection.id, time.time_ns(), data, at + INBOX_TTL)
             return True
         if not connection.endpoint:
             return False
@@ -82,7 +91,7 @@ class LivePusher:
             self._client(connection.endpoint).post_to_connection(ConnectionId=connection.id, Data=data.encode("utf-8"))
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "GoneException":
-                runtime.notifications.disconnect(connection.id)
+                self._notifications.disconnect(connection.id)
             else:
                 logger.warning("live send failed", extra={"connection": connection.id, "error": str(error)})
             return False
@@ -90,21 +99,3 @@ class LivePusher:
             logger.warning("live send failed", extra={"connection": connection.id, "error": str(error)})
             return False
         return True
-
-
-def push(runtime: Runtime, member_ids: Iterable[int], message: str, notification_type: str = SUBSCRIPTION) -> int:
-    """Send ``message`` (about a notification of ``notification_type``) now to every live connection of these members
-    whose client is shown that type; how many connections took it."""
-    connections = [
-        c for c in runtime.notifications.connections(member_ids, runtime.clock.now()) if notification_type in c.types
-    ]
-    if not connections:
-        return 0
-    data = payload(message, runtime.clock.now())
-    with ThreadPoolExecutor(max_workers=min(PUSH_THREADS, len(connections))) as pool:
-        sent = list(pool.map(lambda c: runtime.live.send(runtime, c, data), connections))
-    return sum(sent)
-
-
-def send_to(runtime: Runtime, connection: Connection, message: str) -> bool:
-    return runtime.live.send(runtime, connection, payload(message, runtime.clock.now()))
