@@ -12,12 +12,15 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import pytest
 from starlette.testclient import TestClient
 
 from infra.local import services
+
+if TYPE_CHECKING:
+    from devdevdev.runtime import Runtime
 
 os.environ.update(services.LOCAL_CREDENTIALS)
 BASE = "/devdevdev/api/v1"
@@ -320,7 +323,7 @@ def run_jobs(runtime) -> int:
 
 class LiveServer(NamedTuple):
     url: str  # http://127.0.0.1:<port>
-    runtime: object
+    runtime: Runtime
 
 
 def start_live_server(runtime):

@@ -335,6 +335,7 @@ def web(stage: LiveServer) -> Iterator[Web]:
     from infra.local.seed import seed_demo_comments
 
     runtime = stage.runtime
+    assert runtime.settings.s3_endpoint is not None  # the local stack's S3
     services.ensure_bucket(runtime.settings.s3_endpoint, runtime.settings.images_bucket, runtime.settings.region)
     seed_demo_comments(runtime)
     with httpx.Client(base_url=stage.url + API, timeout=20) as http:
@@ -930,7 +931,8 @@ class Stream:
 
     def events(self) -> list[dict[str, str]]:
         """The events so far, as the polyfill parses them (field: value; an event ends at a blank line)."""
-        found, current = [], {}
+        found: list[dict[str, str]] = []
+        current: dict[str, str] = {}
         for _, line in self.lines:
             if not line:
                 if current:
@@ -992,7 +994,8 @@ def test_the_heartbeat_comes_well_within_the_polyfills_120_seconds(web: Web, mon
     from devdevdev.settings import Settings
 
     # The configured interval is at most 30 s, far below the client's heartbeatTimeout of 120 s
-    assert Settings.model_fields["sse_heartbeat_seconds"].default <= 30
+    default = Settings.model_fields["sse_heartbeat_seconds"].default
+    assert isinstance(default, int | float) and default <= 30
     with pytest.raises(ValueError):
         Settings.from_env({"STAGE": "test", "SSE_HEARTBEAT_SECONDS": "121"})
     # and the stream keeps bytes flowing at that interval (shortened here), even with nothing to say

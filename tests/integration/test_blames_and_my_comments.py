@@ -10,6 +10,7 @@ does to them (docs/rules.md#mypage-comments).
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from devdevdev.store import keys
@@ -133,6 +134,13 @@ def stored_blame(member_id: int, target: str) -> BlameItem | None:
         return BlameItem.get(*keys.blame(member_id, target), consistent_read=True)
     except DoesNotExist:
         return None
+
+
+def stored_reason(member_id: int, target: str) -> str | None:
+    """The words of the member's stored blame of ``target`` (the blame must exist)."""
+    item = stored_blame(member_id, target)
+    assert item is not None, f"no blame of member {member_id} on {target}"
+    return item.custom_reason
 
 
 def mine(client, headers, **params) -> dict:
@@ -272,7 +280,7 @@ def test_the_same_member_cannot_blame_a_target_twice(client, user, admin):
     assert pick_blames(1) == 1
     assert comment_blames("PICK", 1, pick_comment_id) == 1
     assert comment_blames("TECH", 2, tech_comment_id) == 1
-    assert stored_blame(1, "PICK#1").custom_reason is None  # the first blame stays as it was
+    assert stored_reason(1, "PICK#1") is None  # the first blame stays as it was
 
 
 def test_different_members_may_blame_the_same_target(client, seeded, user, admin):
@@ -324,16 +332,16 @@ def test_custom_reason_is_kept_only_for_기타(client, user, admin):
         )
     )
     blamed(blame(client, admin, "PICK", pickId=1, blameTypeId=6))  # 기타 with no words of its own
-    assert stored_blame(1, "PICK#1").custom_reason == "제 의견과 달라서요"
-    assert stored_blame(1, f"PICK_COMMENT#1#{comment_id}").custom_reason is None
-    assert stored_blame(1, f"TECH_COMMENT#1#{tech_comment_id}").custom_reason == "기술블로그 댓글 직접 입력"
-    assert stored_blame(2, "PICK#1").custom_reason is None
+    assert stored_reason(1, "PICK#1") == "제 의견과 달라서요"
+    assert stored_reason(1, f"PICK_COMMENT#1#{comment_id}") is None
+    assert stored_reason(1, f"TECH_COMMENT#1#{tech_comment_id}") == "기술블로그 댓글 직접 입력"
+    assert stored_reason(2, "PICK#1") is None
     assert pick_blames(1) == 2
 
 
 def test_blame_request_errors(client, user, admin):
     comment_id = tech_comment(client, admin, 1)
-    cases = [
+    cases: list[tuple[str, dict[str, Any], int, str]] = [
         ("COMMENT", {"pickId": 1}, 400, "유효하지 않은 신고 경로입니다."),
         ("COMMENT", {"pickId": 1, "blameTypeId": None}, 400, "유효하지 않은 신고 경로입니다."),  # the path first
         (

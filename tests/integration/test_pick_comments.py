@@ -8,11 +8,14 @@ tie-breaks on id, best comments are clamped into 3..10, and every documented err
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from httpx import Response
 
 from tests.conftest import BASE, bearer, fail, new_member, tokens
 
@@ -996,7 +999,7 @@ def test_concurrent_comments_and_replies_all_count(client, user):
     origin = write(client, user, 5, "원댓글")
     before = pick_in_list(client, 5)
 
-    def comment(n: int) -> int:
+    def comment(n: int) -> Response:
         headers = {"Anonymous-Member-Id": f"GA1.1.{n}.1715872960"}
         if n % 2:
             return client.post(url(5), headers=headers, json={"contents": f"댓글 {n}", "isPickVotePublic": False})
@@ -1026,16 +1029,18 @@ def test_twelve_comments_page_exactly_once_in_every_sort(client, seeded, user, a
     recommenders = [user, admin, third]
     ids = []
     recommends, replies = {}, {}
-    calls = []
+    calls: list[Callable[[], Response]] = []
     for n in range(12):
         comment_id = write(client, user if n % 2 else ANON, 5, f"댓글 {n}")
         ids.append(comment_id)
         recommends[comment_id] = (n * 7) % 4
         replies[comment_id] = (n * 5) % 3
         for who in recommenders[: recommends[comment_id]]:
-            calls.append(lambda who=who, c=comment_id: recommend(client, who, 5, c))
+            calls.append(functools.partial(recommend, client, who, 5, comment_id))
         for _ in range(replies[comment_id]):
-            calls.append(lambda c=comment_id: client.post(url(5, c, c), headers=admin, json={"contents": "답글"}))
+            calls.append(
+                functools.partial(client.post, url(5, comment_id, comment_id), headers=admin, json={"contents": "답글"})
+            )
     all_succeed(calls)
     expected = {
         "LATEST": sorted(ids, reverse=True),

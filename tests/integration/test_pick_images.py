@@ -28,6 +28,13 @@ ACCESS_DENIED = "해당 자원에 접근 권한이 없습니다."
 KEY = re.compile(r"^test/pickpickpick/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-(?P<file>.+)$")
 
 
+def key_file(key: str) -> str:
+    """The file name an image key ends with (the key must have the images' shape)."""
+    match = KEY.match(key)
+    assert match is not None, key
+    return match.group("file")
+
+
 def bad_type(content_type: str) -> str:
     return f"{content_type}는 지원하지 않은 파일 형식 입니다. 현재 [image/jpeg, image/png] 파일 형식만 지원합니다."
 
@@ -214,7 +221,7 @@ def test_upload_of_one_png_stores_it_in_s3(client, user, s3, bucket):
     assert set(image) == {"name", "pickOptionImageId", "imageUrl", "imageKey"}
     assert image["name"] == FIRST
     assert isinstance(image["pickOptionImageId"], int)
-    assert KEY.match(image["imageKey"]).group("file") == "tesImage.png"
+    assert key_file(image["imageKey"]) == "tesImage.png"
     stored = s3.get_object(Bucket=bucket, Key=image["imageKey"])
     assert stored["ContentType"] == "image/png"
     assert stored["Body"].read() == data
@@ -236,8 +243,8 @@ def test_upload_of_two_files_gives_two_images_in_order(client, user, s3, bucket)
     first, second = response.json()["data"]["pickOptionImages"]
     assert (first["name"], second["name"]) == (SECOND, SECOND)
     assert first["pickOptionImageId"] != second["pickOptionImageId"]
-    assert KEY.match(first["imageKey"]).group("file") == "a.png"
-    assert KEY.match(second["imageKey"]).group("file") == "고양이 사진.jpg"
+    assert key_file(first["imageKey"]) == "a.png"
+    assert key_file(second["imageKey"]) == "고양이 사진.jpg"
     assert s3.head_object(Bucket=bucket, Key=first["imageKey"])["ContentType"] == "image/png"
     assert s3.head_object(Bucket=bucket, Key=second["imageKey"])["ContentType"] == "image/jpeg"
     assert second["imageUrl"].endswith("-%EA%B3%A0%EC%96%91%EC%9D%B4%20%EC%82%AC%EC%A7%84.jpg")
@@ -372,7 +379,7 @@ def test_presigned_upload_then_attach_to_a_new_pick(client, user, s3, bucket):
     grant = response.json()["data"]
     assert set(grant) >= {"name", "pickOptionImageId", "imageKey", "imageUrl", "upload"}
     assert grant["name"] == FIRST
-    assert KEY.match(grant["imageKey"]).group("file") == "diagram.png"
+    assert key_file(grant["imageKey"]) == "diagram.png"
     assert set(grant["upload"]) >= {"url", "fields"}
     assert grant["upload"]["fields"]["key"] == grant["imageKey"]
 

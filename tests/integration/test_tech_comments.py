@@ -430,7 +430,8 @@ def test_each_comment_and_reply_counts_on_the_article_and_its_lists(client, user
 
 
 def walk(client, headers: dict, sort: str, size: int) -> tuple[list[int], list[bool], list[dict]]:
-    ids, lasts, pages, cursor = [], [], [], {}
+    ids, lasts, pages = [], [], []
+    cursor: dict[str, int] = {}
     for _ in range(20):
         data = comment_page(client, 6, headers, techCommentSort=sort, size=size, **cursor)
         pages.append(data)
@@ -850,7 +851,9 @@ def test_malformed_bodies_are_400_in_the_envelope_never_500(client, user):
 def test_non_numeric_path_ids_are_400_never_500(client, user):
     cid = write(client, user, 4, "댓글")
     body = {"contents": "a"}
-    calls = [("POST", url(bad), body) for bad in ("abc", 0, -1, "1.5", "1e3")]
+    calls: list[tuple[str, str, dict[str, str] | None]] = [
+        ("POST", url(bad), body) for bad in ("abc", 0, -1, "1.5", "1e3")
+    ]
     calls += [("POST", url(4, "x", cid), body), ("POST", url(4, cid, "y"), body), ("POST", url("x", cid, cid), body)]
     calls += [("PATCH", url(4, "x"), body), ("PATCH", url("x", cid), body), ("PATCH", url(4, 0), body)]
     calls += [("DELETE", url(4, "x"), None), ("DELETE", url("x", cid), None), ("DELETE", url(4, -3), None)]

@@ -4,12 +4,14 @@ without any service: the OpenAI provider talks to a mock transport, never to the
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx2
 import numpy as np
 import pytest
 from devdevdev.embeddings import (
     EmbeddingFailed,
+    EmbeddingProvider,
     EmbeddingThrottled,
     EmbeddingTimeout,
     EmbeddingUnavailable,
@@ -82,7 +84,7 @@ def test_vectors_are_stored_as_float32_bytes():
 # The OpenAI provider, on a mock transport -------------------------------------------------------------------------
 
 
-def openai_provider(handler) -> object:
+def openai_provider(handler) -> EmbeddingProvider:
     import openai
     from devdevdev.embeddings.openai import OpenAIEmbeddings
 
@@ -93,7 +95,7 @@ def openai_provider(handler) -> object:
 
 
 def test_openai_sends_the_titles_and_returns_their_vectors_in_order():
-    seen = {}
+    seen: dict[str, Any] = {}
 
     def handler(request):
         seen["url"], seen["body"] = str(request.url), json.loads(request.content)
@@ -214,7 +216,8 @@ def test_the_retry_policy_waits_longer_each_time():
 
 
 def test_an_execution_retries_throttling_then_succeeds():
-    waits, calls = [], []
+    waits: list[float] = []
+    calls: list[dict[str, Any]] = []
 
     def task(event, context):
         calls.append(event)
@@ -227,7 +230,7 @@ def test_an_execution_retries_throttling_then_succeeds():
 
 
 def test_an_execution_that_keeps_failing_is_caught_with_its_error():
-    waits = []
+    waits: list[float] = []
 
     def task(event, context):
         raise EmbeddingTimeout("read timed out")
@@ -239,7 +242,7 @@ def test_an_execution_that_keeps_failing_is_caught_with_its_error():
 
 
 def test_an_error_not_worth_retrying_is_caught_at_once():
-    waits = []
+    waits: list[float] = []
 
     def task(event, context):
         raise EmbeddingFailed("401 bad key")

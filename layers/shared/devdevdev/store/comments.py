@@ -111,7 +111,7 @@ def _comment(item: CommentItem) -> Comment:
     )
 
 
-def _option_comments_attribute(option_type: str | None):  # type: ignore[no-untyped-def]
+def _option_comments_attribute(option_type: str | None):
     if option_type == "firstPickOption":
         return PickItem.first_option_comments
     if option_type == "secondPickOption":

@@ -77,7 +77,7 @@ class TableModel(Model):
     gsi5 = Gsi5()
 
     @classmethod
-    def _get_connection(cls):  # type: ignore[override]
+    def _get_connection(cls):
         """Every model shares one DynamoDB client (PynamoDB would make one per model: slow cold starts)."""
         table_connection = super()._get_connection()
         shared = _shared_connection()
@@ -88,8 +88,8 @@ class TableModel(Model):
         return table_connection
 
 
-def _subclasses(cls: type) -> list[type]:
-    found = []
+def _subclasses(cls: type[TableModel]) -> list[type[TableModel]]:
+    found: list[type[TableModel]] = []
     for sub in cls.__subclasses__():
         found.append(sub)
         found.extend(_subclasses(sub))
@@ -101,7 +101,8 @@ def bind(table_name: str, endpoint: str | None, region: str) -> None:
     TableModel.Meta.table_name = table_name
     TableModel.Meta.host = endpoint
     TableModel.Meta.region = region
-    for model in [TableModel, *_subclasses(TableModel)]:
+    models: list[type[TableModel]] = [TableModel, *_subclasses(TableModel)]
+    for model in models:
         model._connection = None
     global _connection
     _connection = None
