@@ -307,7 +307,7 @@ class ArticleRepository:
             item.update(actions=actions, condition=condition)
         except UpdateError as error:
             if is_condition_failure(error):
-                raise ConditionFailed([], frozenset({BOOKMARK_CHANGED})) from None
+                raise ConditionFailed(frozenset({BOOKMARK_CHANGED})) from None
             raise
 
     def bookmark_page(

@@ -20,12 +20,10 @@ RETRYABLE_REASONS = ("TransactionConflict", "ThrottlingError", "ProvisionedThrou
 class ConditionFailed(Exception):
     """A condition of the transaction did not hold. ``reasons`` are the names the failed writes were given where
     they were written (``reason=`` on the write): what a failure means travels with the write, so reordering the
-    writes of a transaction cannot change what the caller makes of it. ``failed`` (the positions of the failed
-    writes in the order ``build`` wrote them) is kept only until every caller reads ``reasons``."""
+    writes of a transaction cannot change what the caller makes of it."""
 
-    def __init__(self, failed: list[int], reasons: frozenset[str] = frozenset()) -> None:
-        super().__init__(f"condition failed: {sorted(reasons) or failed}")
-        self.failed = failed
+    def __init__(self, reasons: frozenset[str]) -> None:
+        super().__init__(f"condition failed: {sorted(reasons)}")
         self.reasons = reasons
 
     def __contains__(self, reason: object) -> bool:
@@ -41,7 +39,6 @@ class _Operation:
     args: tuple[Any, ...]
     kwargs: dict[str, Any]
     reason: str
-    index: int  # the order ``build`` wrote it in
 
 
 def written_order(operations: list[_Operation]) -> list[_Operation]:
@@ -64,7 +61,7 @@ class Writes:
         self._sent: list[_Operation] = []
 
     def _add(self, kind: str, args: tuple[Any, ...], kwargs: dict[str, Any], reason: str) -> None:
-        self._operations.append(_Operation(kind, args, kwargs, reason, len(self._operations)))
+        self._operations.append(_Operation(kind, args, kwargs, reason))
 
     def condition_check(self, *args: Any, reason: str = UNNAMED, **kwargs: Any) -> None:
         self._add("condition_check", args, kwargs, reason)
@@ -112,10 +109,8 @@ def commit(build: Callable[[Writes], None], *, attempts: int = 12, rng: random.R
             codes = cancellation_codes(error) if error.cause_response_code == TRANSACTION_CANCELED else []
             positions = [i for i, code in enumerate(codes) if code == "ConditionalCheckFailed"]
             if positions:
-                operations = recorder.failed(positions)
                 raise ConditionFailed(
-                    sorted(operation.index for operation in operations) or positions,
-                    frozenset(operation.reason for operation in operations),
+                    frozenset(operation.reason for operation in recorder.failed(positions))
                 ) from error
             retryable = error.cause_response_code in (*THROTTLED, "TransactionConflictException") or any(
                 code in RETRYABLE_REASONS for code in codes
