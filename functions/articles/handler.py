@@ -9,6 +9,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from devdevdev.api.app import create_resolver, handle, ok, ok_list, scope
+from devdevdev.api.request import path_id
 from devdevdev.domain.errors import Errors, bad_request
 from devdevdev.domain.parsing import cursor_id, page_size, parse_decimal, parse_int
 from devdevdev.domain.text import is_blank
@@ -35,14 +36,6 @@ REG_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # fromisoformat alone al
 def _member_id_or_none() -> int | None:
     caller = scope(app).caller
     return caller.member_id if caller.is_member else None
-
-
-def _path_id(raw: str, name: str) -> int:
-    """An id the route's path carries; not a positive integer → 400."""
-    value = parse_int(raw, name, minimum=1)
-    if value is None:
-        raise bad_request(f"{name} 값이 필요합니다.")
-    return value
 
 
 # Ingestion --------------------------------------------------------------------------------------------------------
@@ -157,7 +150,7 @@ def list_articles() -> Response:
 @app.get("/articles/<techArticleId>")
 def article_detail(techArticleId: str) -> Response:  # noqa: N803 (the contract's parameter name)
     current = scope(app)
-    article_id = _path_id(techArticleId, "techArticleId")
+    article_id = path_id(techArticleId, "techArticleId")
     caller = current.caller
     member_id = caller.member_id if caller.is_member else None
     # The Anonymous-Member-Id header is optional here: it only decides isRecommended for guests.
@@ -168,7 +161,7 @@ def article_detail(techArticleId: str) -> Response:  # noqa: N803 (the contract'
 @app.post("/articles/<techArticleId>/bookmark")
 def toggle_bookmark(techArticleId: str) -> Response:  # noqa: N803
     current = scope(app)
-    article_id = _path_id(techArticleId, "techArticleId")
+    article_id = path_id(techArticleId, "techArticleId")
     member_id = current.caller.require_member_id(Errors.GUEST_NOT_ALLOWED)
     return ok(articles.toggle_bookmark(current.runtime, member_id, article_id))
 
@@ -176,7 +169,7 @@ def toggle_bookmark(techArticleId: str) -> Response:  # noqa: N803
 @app.post("/articles/<techArticleId>/recommend")
 def toggle_recommend(techArticleId: str) -> Response:  # noqa: N803
     current = scope(app)
-    article_id = _path_id(techArticleId, "techArticleId")
+    article_id = path_id(techArticleId, "techArticleId")
     return ok(articles.toggle_recommend(current.runtime, current.caller.actor(), article_id))
 
 
@@ -213,7 +206,7 @@ def company_detail(companyId: str) -> Response:  # noqa: N803
     from devdevdev.services import companies
 
     current = scope(app)
-    company_id = _path_id(companyId, "companyId")
+    company_id = path_id(companyId, "companyId")
     return ok(companies.company_detail(current.runtime, _member_id_or_none(), company_id))
 
 

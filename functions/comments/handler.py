@@ -8,6 +8,7 @@ from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import Response
 from devdevdev.api.app import create_resolver, handle, ok, ok_list, scope
+from devdevdev.api.request import path_id
 from devdevdev.domain.errors import Errors, bad_request
 from devdevdev.domain.parsing import cursor_id, page_size, parse_int
 from devdevdev.domain.text import is_blank
@@ -32,14 +33,6 @@ class PickCommentSort(Enum):
 
 
 # Input ------------------------------------------------------------------------------------------------------------
-
-
-def _id(raw: str, name: str) -> int:
-    """An id in the path, as the resolver hands it: a positive integer, else a 400."""
-    value = parse_int(raw, name, minimum=1)
-    if value is None:
-        raise bad_request(f"{name} 값이 필요합니다.")
-    return value
 
 
 def _contents(kind: Kind, body: dict[str, Any]) -> str:
@@ -83,7 +76,7 @@ def _option_types(raw: str | None) -> tuple[str, ...]:
 def _list(kind: Kind, raw_post_id: str) -> Response:
     current = scope(app)
     request = current.request
-    post_id = _id(raw_post_id, "pickId" if kind is PICK else "techArticleId")
+    post_id = path_id(raw_post_id, "pickId" if kind is PICK else "techArticleId")
     size = page_size(request.query.get("size"), default=COMMENTS_PAGE_SIZE)
     cursor = cursor_id(request.query.get(kind.id_field), kind.id_field)
     sort: CommentSort
@@ -108,7 +101,7 @@ def _list(kind: Kind, raw_post_id: str) -> Response:
 
 def _best(kind: Kind, raw_post_id: str) -> Response:
     current = scope(app)
-    post_id = _id(raw_post_id, "pickId" if kind is PICK else "techArticleId")
+    post_id = path_id(raw_post_id, "pickId" if kind is PICK else "techArticleId")
     size = comments.best_size(parse_int(current.request.query.get("size"), "size"))
     actor = current.caller.actor()
     return ok_list(comments.best_comments(current.runtime, kind, actor, post_id, size, current.request.zone))
@@ -140,7 +133,7 @@ def best_tech_comments(techArticleId: str) -> Response:  # noqa: N803
 @app.post("/picks/<pickId>/comments")
 def write_pick_comment(pickId: str) -> Response:  # noqa: N803
     current = scope(app)
-    pick_id = _id(pickId, "pickId")
+    pick_id = path_id(pickId, "pickId")
     body = current.request.json_body()
     actor = current.caller.actor()
     return ok(comments.write_pick_comment(current.runtime, actor, pick_id, _new_pick_comment(body)))
@@ -149,7 +142,7 @@ def write_pick_comment(pickId: str) -> Response:  # noqa: N803
 @app.post("/articles/<techArticleId>/comments")
 def write_tech_comment(techArticleId: str) -> Response:  # noqa: N803
     current = scope(app)
-    article_id = _id(techArticleId, "techArticleId")
+    article_id = path_id(techArticleId, "techArticleId")
     body = current.request.json_body()
     actor = current.caller.actor()
     return ok(comments.write_tech_comment(current.runtime, actor, article_id, NewComment(_contents(TECH, body))))
@@ -164,12 +157,12 @@ def _recommend(kind: Kind, post_id: int, comment_id: int) -> Response:
 # Registered before the reply routes: ``.../{id}/recommends`` must not be read as a reply to comment "recommends".
 @app.post("/picks/<pickId>/comments/<pickCommentId>/recommends")
 def recommend_pick_comment(pickId: str, pickCommentId: str) -> Response:  # noqa: N803
-    return _recommend(PICK, _id(pickId, "pickId"), _id(pickCommentId, "pickCommentId"))
+    return _recommend(PICK, path_id(pickId, "pickId"), path_id(pickCommentId, "pickCommentId"))
 
 
 @app.post("/articles/<techArticleId>/comments/<techCommentId>/recommends")
 def recommend_tech_comment(techArticleId: str, techCommentId: str) -> Response:  # noqa: N803
-    return _recommend(TECH, _id(techArticleId, "techArticleId"), _id(techCommentId, "techCommentId"))
+    return _recommend(TECH, path_id(techArticleId, "techArticleId"), path_id(techCommentId, "techCommentId"))
 
 
 def _reply(kind: Kind, post_id: int, origin_id: int, parent_id: int) -> Response:
@@ -182,16 +175,16 @@ def _reply(kind: Kind, post_id: int, origin_id: int, parent_id: int) -> Response
 
 @app.post("/picks/<pickId>/comments/<pickOriginParentCommentId>/<pickParentCommentId>")
 def reply_pick_comment(pickId: str, pickOriginParentCommentId: str, pickParentCommentId: str) -> Response:  # noqa: N803
-    post_id = _id(pickId, "pickId")
-    origin_id = _id(pickOriginParentCommentId, "pickOriginParentCommentId")
-    return _reply(PICK, post_id, origin_id, _id(pickParentCommentId, "pickParentCommentId"))
+    post_id = path_id(pickId, "pickId")
+    origin_id = path_id(pickOriginParentCommentId, "pickOriginParentCommentId")
+    return _reply(PICK, post_id, origin_id, path_id(pickParentCommentId, "pickParentCommentId"))
 
 
 @app.post("/articles/<techArticleId>/comments/<originParentTechCommentId>/<parentTechCommentId>")
 def reply_tech_comment(techArticleId: str, originParentTechCommentId: str, parentTechCommentId: str) -> Response:  # noqa: N803
-    post_id = _id(techArticleId, "techArticleId")
-    origin_id = _id(originParentTechCommentId, "originParentTechCommentId")
-    return _reply(TECH, post_id, origin_id, _id(parentTechCommentId, "parentTechCommentId"))
+    post_id = path_id(techArticleId, "techArticleId")
+    origin_id = path_id(originParentTechCommentId, "originParentTechCommentId")
+    return _reply(TECH, post_id, origin_id, path_id(parentTechCommentId, "parentTechCommentId"))
 
 
 def _modify(kind: Kind, post_id: int, comment_id: int) -> Response:
@@ -211,22 +204,22 @@ def _delete(kind: Kind, post_id: int, comment_id: int) -> Response:
 
 @app.patch("/picks/<pickId>/comments/<pickCommentId>")
 def modify_pick_comment(pickId: str, pickCommentId: str) -> Response:  # noqa: N803
-    return _modify(PICK, _id(pickId, "pickId"), _id(pickCommentId, "pickCommentId"))
+    return _modify(PICK, path_id(pickId, "pickId"), path_id(pickCommentId, "pickCommentId"))
 
 
 @app.delete("/picks/<pickId>/comments/<pickCommentId>")
 def delete_pick_comment(pickId: str, pickCommentId: str) -> Response:  # noqa: N803
-    return _delete(PICK, _id(pickId, "pickId"), _id(pickCommentId, "pickCommentId"))
+    return _delete(PICK, path_id(pickId, "pickId"), path_id(pickCommentId, "pickCommentId"))
 
 
 @app.patch("/articles/<techArticleId>/comments/<techCommentId>")
 def modify_tech_comment(techArticleId: str, techCommentId: str) -> Response:  # noqa: N803
-    return _modify(TECH, _id(techArticleId, "techArticleId"), _id(techCommentId, "techCommentId"))
+    return _modify(TECH, path_id(techArticleId, "techArticleId"), path_id(techCommentId, "techCommentId"))
 
 
 @app.delete("/articles/<techArticleId>/comments/<techCommentId>")
 def delete_tech_comment(techArticleId: str, techCommentId: str) -> Response:  # noqa: N803
-    return _delete(TECH, _id(techArticleId, "techArticleId"), _id(techCommentId, "techCommentId"))
+    return _delete(TECH, path_id(techArticleId, "techArticleId"), path_id(techCommentId, "techCommentId"))
 
 
 # Blames -----------------------------------------------------------------------------------------------------------

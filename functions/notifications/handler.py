@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import uuid
 from typing import Any, TypeGuard
-from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import Response
 from devdevdev.api.app import RequestScope, create_resolver, handle, ok, scope
 from devdevdev.api.live import payload, sse_event
+from devdevdev.api.request import path_id
 from devdevdev.domain.errors import Errors, bad_request
-from devdevdev.domain.parsing import cursor_id, page_size, parse_int
+from devdevdev.domain.parsing import cursor_id, page_size
 from devdevdev.services.notifications import lists, live
 from devdevdev.services.notifications import publish as publishing
 from devdevdev.services.notifications.filters import parse_types
@@ -28,15 +28,6 @@ LIVE_CONNECTION_HEADER = "X-Live-Connection"  # read (and removed) by the local 
 
 def _types(current: RequestScope) -> frozenset[str]:
     return parse_types(current.request.query.get("types"))
-
-
-def _path_id(raw: str, name: str) -> int:
-    """An id the route hands over (as the path carries it: percent-decoded here, as API Gateway decodes its path
-    parameters); not a positive integer → 400."""
-    value = parse_int(unquote(raw), name, minimum=1)
-    if value is None:
-        raise bad_request(f"{name} 값이 필요합니다.")
-    return value
 
 
 def _positive_int(value: Any) -> TypeGuard[int]:
@@ -111,7 +102,7 @@ def read_all() -> Response:
 @app.patch("/notifications/<notificationId>/read")
 def read(notificationId: str) -> Response:  # noqa: N803 (the contract's parameter name)
     current = scope(app)
-    notification_id = _path_id(notificationId, "notificationId")
+    notification_id = path_id(notificationId, "notificationId")
     return ok(lists.read(current.runtime, current.caller.require_member_id(), notification_id))
 
 

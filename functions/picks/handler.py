@@ -8,10 +8,10 @@ it in the contract's order: the first problem found is the one reported.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import Response
 from devdevdev.api.app import create_resolver, handle, ok, ok_list, scope
+from devdevdev.api.request import path_id
 from devdevdev.domain.errors import Errors, ErrorSpec, bad_request
 from devdevdev.domain.parsing import cursor_id, page_size, parse_int
 from devdevdev.domain.text import is_blank
@@ -37,14 +37,6 @@ PICKS_PAGE_SIZE = 10
 def _member_id() -> int:
     """The member calling; guests get 403 ``비회원은 현재 해당 기능을 이용할 수 없습니다.``."""
     return scope(app).caller.require_member_id(Errors.GUEST_NOT_ALLOWED)
-
-
-def _path_id(raw: str, name: str) -> int:
-    """An id in the path, as the resolver hands it (still percent-encoded); not a positive integer → 400."""
-    value = parse_int(unquote(raw), name, minimum=1)
-    if value is None:
-        raise bad_request(f"{name} 값이 필요합니다.")
-    return value
 
 
 # Request bodies ---------------------------------------------------------------------------------------------------
@@ -209,21 +201,21 @@ def delete_image(pickOptionImageId: str) -> Response:  # noqa: N803 (the contrac
 
     current = scope(app)
     member_id = _member_id()
-    pick_images.delete_image(current.runtime, member_id, _path_id(pickOptionImageId, "pickOptionImageId"))
+    pick_images.delete_image(current.runtime, member_id, path_id(pickOptionImageId, "pickOptionImageId"))
     return ok()
 
 
 @app.get("/picks/<pickId>")
 def pick_detail(pickId: str) -> Response:  # noqa: N803
     current = scope(app)
-    pick_id = _path_id(pickId, "pickId")
+    pick_id = path_id(pickId, "pickId")
     return ok(picks.pick_detail(current.runtime, current.caller.actor(), pick_id, current.request.zone))
 
 
 @app.patch("/picks/<pickId>")
 def modify_pick(pickId: str) -> Response:  # noqa: N803
     current = scope(app)
-    pick_id = _path_id(pickId, "pickId")
+    pick_id = path_id(pickId, "pickId")
     member_id = _member_id()
     new = parse_pick(current.request.json_body(), MODIFY)
     return ok(picks.modify_pick(current.runtime, member_id, pick_id, new))
@@ -232,7 +224,7 @@ def modify_pick(pickId: str) -> Response:  # noqa: N803
 @app.delete("/picks/<pickId>")
 def delete_pick(pickId: str) -> Response:  # noqa: N803
     current = scope(app)
-    pick_id = _path_id(pickId, "pickId")
+    pick_id = path_id(pickId, "pickId")
     picks.delete_pick(current.runtime, _member_id(), pick_id)
     return ok()
 
@@ -241,7 +233,7 @@ def delete_pick(pickId: str) -> Response:  # noqa: N803
 def moderate_pick(pickId: str) -> Response:  # noqa: N803
     """Not in the contract: admins approve or reject picks (the contract creates them READY)."""
     current = scope(app)
-    pick_id = _path_id(pickId, "pickId")
+    pick_id = path_id(pickId, "pickId")
     if not current.caller.is_member:
         raise Errors.INVALID_MEMBER.error()
     current.caller.member_id  # an exited admin is refused like any exited member  # noqa: B018
@@ -257,7 +249,7 @@ def similar(pickId: str) -> Response:  # noqa: N803
     from devdevdev.services import similar_picks
 
     current = scope(app)
-    return ok_list(similar_picks.similar_picks(current.runtime, _path_id(pickId, "pickId")))
+    return ok_list(similar_picks.similar_picks(current.runtime, path_id(pickId, "pickId")))
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -230,6 +230,38 @@ def test_a_number_that_is_not_one_is_400_naming_the_parameter(client, user, valu
     assert_pages_answer(client, user)
 
 
+VIEW_FIELDS = ("viewTotalCount", "popularScore")  # what each detail read changes (it counts a view)
+
+
+def _views(body: dict) -> tuple[dict, int | None]:
+    """The body without the fields a view changes, and its view count (None where it has none)."""
+    data = body["data"]
+    if not isinstance(data, dict) or "viewTotalCount" not in data:
+        return body, None
+    return {**body, "data": {k: v for k, v in data.items() if k not in VIEW_FIELDS}}, data["viewTotalCount"]
+
+
+def test_a_percent_encoded_id_in_the_path_is_the_id_in_every_group(client, user):
+    # API Gateway decodes the path parameters it hands over: /picks/%31 is /picks/1 on every route with an id
+    for plain, encoded in [
+        ("/picks/1", "/picks/%31"),
+        ("/articles/1", "/articles/%31"),
+        ("/picks/1/comments", "/picks/%31/comments"),
+        ("/articles/1/comments", "/articles/%31/comments"),
+    ]:
+        expected = client.get(f"{BASE}{plain}", headers=bearer(user))
+        response = client.get(f"{BASE}{encoded}", headers=bearer(user))
+        assert (expected.status_code, response.status_code) == (200, 200), (plain, expected.text, response.text)
+        (expected_body, views_before), (body, views) = _views(expected.json()), _views(response.json())
+        assert body == expected_body, encoded
+        assert views == (None if views_before is None else views_before + 1), encoded
+    response = client.patch(f"{BASE}/notifications/%31%78/read", headers=bearer(user))  # "1x"
+    assert (response.status_code, response.json()) == (
+        400,
+        fail("notificationId 값이 올바른 숫자가 아닙니다.", 400),
+    )
+
+
 def test_numbers_in_range_with_spaces_around_are_taken(client, user):
     response = client.get(f"{BASE}/picks?size=%201%09", headers=bearer(user))
     assert response.status_code == 200, response.text

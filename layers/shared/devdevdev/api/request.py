@@ -14,6 +14,7 @@ import binascii
 import json
 from functools import cached_property
 from typing import Any
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from devdevdev.api import inputs
@@ -164,3 +165,12 @@ class HttpRequest:
 
 def _not_json(constant: str) -> Any:
     raise ValueError(f"{constant} is not JSON")
+
+
+def path_id(raw: str, name: str) -> int:
+    """An id a route's path carries, as the resolver hands it (still percent-encoded: decoded here, as API Gateway
+    decodes the path parameters it hands over): a positive integer, else a 400 ``<name> 값이 필요합니다.``."""
+    value = parse_int(unquote(raw), name, minimum=1)
+    if value is None:
+        raise bad_request(f"{name} 값이 필요합니다.")
+    return value
