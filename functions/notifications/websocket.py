@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from devdevdev.api.app import error_name
 from devdevdev.api.envelope import JSON, failure, to_json
 from devdevdev.api.inputs import check_text
 from devdevdev.domain.errors import ApiError, Errors
-from devdevdev.logs import logger
+from devdevdev.logs import logger, observed
 from devdevdev.runtime import get_runtime
 from devdevdev.services.notifications import live
 from devdevdev.services.notifications.filters import parse_types
@@ -36,11 +37,30 @@ def management_endpoint(context: dict[str, Any], local: bool) -> str:
     return f"{scheme}://{context['domainName']}/{context['stage']}"
 
 
+def _request_id(event: dict[str, Any], _context: Any) -> str | None:
+    return (event.get("requestContext") or {}).get("requestId")
+
+
+@observed("websocket", correlation_id=_request_id)
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    runtime = get_runtime()
+    """One route of the WebSocket API; its line (``websocket route``) names the route, the connection, the member
+    and the status it answered, and carries API Gateway's request id as its correlation id."""
     request_context = event.get("requestContext") or {}
     route = request_context.get("routeKey")
     connection_id = str(request_context.get("connectionId") or "")  # always set by API Gateway
+    seen: dict[str, Any] = {}
+    result = _route(event, request_context, route, connection_id, seen)
+    logger.info(
+        "websocket route",
+        extra={"route": route, "connection_id": connection_id, "status": result["statusCode"], **seen},
+    )
+    return result
+
+
+def _route(
+    event: dict[str, Any], request_context: dict[str, Any], route: Any, connection_id: str, seen: dict[str, Any]
+) -> dict[str, Any]:
+    runtime = get_runtime()
     try:
         if route == "$connect":
             query = event.get("queryStringParameters") or {}
@@ -52,14 +72,17 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             member_id = runtime.members.member_id_for_login(claims.social_type, claims.email)
             if member_id is None:
                 raise Errors.MEMBER_NOT_FOUND.error()
+            seen["member_id"] = member_id
             endpoint = management_endpoint(request_context, runtime.settings.stage in LOCAL_STAGES)
             live.open_websocket(runtime, member_id, connection_id, endpoint, types)
         elif route == "$disconnect":
             live.close_connection(runtime, connection_id)
         return _result(200)
     except ApiError as error:
+        seen["error"] = error_name(error.spec)
         return _result(error.status, failure(error.message, error.spec.code))
     except Exception as error:  # noqa: BLE001 (nothing escapes: API Gateway would answer a bare 500)
         logger.exception("websocket route failed", extra={"route": route, "error": type(error).__name__})
-        error = Errors.TEMPORARY_FAILURE.error()
-        return _result(error.status, failure(error.message, error.spec.code))
+        seen["error"] = "TEMPORARY_FAILURE"
+        failed = Errors.TEMPORARY_FAILURE.error()
+        return _result(failed.status, failure(failed.message, failed.spec.code))

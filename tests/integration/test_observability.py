@@ -18,7 +18,7 @@ from devdevdev import metrics
 
 from infra.local.queues import QueuePump
 from infra.local.services import LOCAL_CREDENTIALS
-from tests.conftest import BASE, bearer, fail, tokens
+from tests.conftest import BASE, bearer, fail, new_member, tokens
 
 pytestmark = pytest.mark.integration
 ANON = {"Anonymous-Member-Id": "GA1.1.276672604.1715872960"}
@@ -242,3 +242,34 @@ def test_the_embed_step_counts_what_it_made_and_what_failed(seeded, log_lines, e
 def test_metrics_written_outside_an_invocation_are_written_at_once(emf):
     metrics.count("Probe", 2, group="picks")
     assert metric_points(emf()) == [("Probe", "Count", {"group": "picks"}, [2.0])]
+
+
+def test_a_websocket_route_logs_its_request_id_route_member_and_status(seeded, log_lines):
+    from functions.notifications.websocket import lambda_handler
+
+    def event(route: str, request_id: str, query: dict[str, str] | None = None) -> dict[str, Any]:
+        context = {"routeKey": route, "connectionId": "conn-1", "requestId": request_id}
+        context |= {"domainName": "127.0.0.1", "stage": "ws"}
+        return {"requestContext": context, "queryStringParameters": query}
+
+    refused = lambda_handler(event("$connect", "ws-refused"), None)
+    assert (refused["statusCode"], json.loads(refused["body"])) == (
+        405,
+        fail("익명 회원은 사용할 수 없는 기능 입니다.", 405),
+    )
+    member_id, headers = new_member(seeded, "wslogged")
+    member = headers["Authorization"].removeprefix("Bearer ")
+    assert lambda_handler(event("$connect", "ws-accepted", {"token": member}), None) == {"statusCode": 200}
+    assert lambda_handler(event("$disconnect", "ws-gone"), None) == {"statusCode": 200}
+    lines = {line["correlation_id"]: line for line in log_lines() if line["message"] == "websocket route"}
+    assert set(lines) == {"ws-refused", "ws-accepted", "ws-gone"}
+    assert all(line["function"] == "websocket" and line["connection_id"] == "conn-1" for line in lines.values())
+    refused_line, accepted, gone = lines["ws-refused"], lines["ws-accepted"], lines["ws-gone"]
+    assert (refused_line["route"], refused_line["status"], refused_line["error"]) == (
+        "$connect",
+        405,
+        "ANONYMOUS_NOT_ALLOWED",
+    )
+    assert "member_id" not in refused_line and member not in json.dumps(list(lines.values()))
+    assert (accepted["route"], accepted["status"], accepted["member_id"]) == ("$connect", 200, member_id)
+    assert (gone["route"], gone["status"]) == ("$disconnect", 200)
