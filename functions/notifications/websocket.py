@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from devdevdev.api.app import error_name
 from devdevdev.api.envelope import JSON, failure, to_json
 from devdevdev.api.inputs import check_text
-from devdevdev.domain.errors import ApiError, Errors
+from devdevdev.domain.errors import ApiError, Errors, error_name
 from devdevdev.logs import logger, observed
 from devdevdev.runtime import get_runtime
 from devdevdev.services.notifications import live

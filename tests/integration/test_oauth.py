@@ -226,5 +226,7 @@ def test_a_sign_up_that_keeps_contending_is_the_temporary_failure(login_client, 
 
     monkeypatch.setattr(members, "commit", partial(transactions.commit, attempts=0))  # no attempt left at once
     response = callback(login_client, code="good-code", state=start_login(login_client)["state"])
-    assert (response.status_code, response.json()) == (500, fail("일시적으로 오류가 발생했습니다.", 503))
+    # the contract's message, then the request id a user can quote (as for a throttled table: docs/decisions.md)
+    message = f"일시적으로 오류가 발생했습니다. (요청 ID: {response.headers['x-request-id']})"
+    assert (response.status_code, response.json()) == (500, fail(message, 503))
     assert cookies_of(response) == {}

@@ -37,7 +37,7 @@ from devdevdev.api import security
 from devdevdev.api.envelope import JSON, failure, success, success_list, to_json
 from devdevdev.api.identity import Caller, bearer_token
 from devdevdev.api.request import HttpRequest
-from devdevdev.domain.errors import ApiError, Errors, ErrorSpec, catalogue, too_many_requests
+from devdevdev.domain.errors import ApiError, Errors, ErrorSpec, error_name, too_many_requests
 from devdevdev.logs import correlated, logger
 from devdevdev.runtime import Runtime, get_runtime
 from devdevdev.settings import Settings
@@ -254,16 +254,6 @@ def route_group(route: str) -> str:
     if segments[0] in ("picks", "articles") and "comments" in segments[1:]:
         return "comments"
     return GROUP_OF_SEGMENT.get(segments[0], "other")
-
-
-def error_name(spec: ErrorSpec) -> str:
-    """The catalogue's name of an error (``INVALID_MEMBER``); ``BAD_REQUEST`` for a 400 of our own wording."""
-    if not _ERROR_NAMES:
-        _ERROR_NAMES.update({id(value): name for name, value in catalogue().items()})
-    return _ERROR_NAMES.get(id(spec), "BAD_REQUEST" if spec.status == 400 else f"HTTP_{spec.status}")
-
-
-_ERROR_NAMES: dict[int, str] = {}
 
 
 def _who(outcome: Outcome, event: dict[str, Any]) -> dict[str, Any]:

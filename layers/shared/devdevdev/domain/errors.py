@@ -175,3 +175,14 @@ class Errors:
 def catalogue() -> dict[str, ErrorSpec]:
     """Every named entry, for the error-catalogue page and its tests."""
     return {name: value for name, value in vars(Errors).items() if isinstance(value, ErrorSpec)}
+
+
+def error_name(spec: ErrorSpec) -> str:
+    """The catalogue's name of an error (``INVALID_MEMBER``), as log lines and metrics name it; ``BAD_REQUEST`` for
+    a 400 of our own wording."""
+    if not _ERROR_NAMES:
+        _ERROR_NAMES.update({id(value): name for name, value in catalogue().items()})
+    return _ERROR_NAMES.get(id(spec), "BAD_REQUEST" if spec.status == 400 else f"HTTP_{spec.status}")
+
+
+_ERROR_NAMES: dict[int, str] = {}
