@@ -11,30 +11,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from devdevdev.embeddings.errors import (
+    EmbeddingError,
+    EmbeddingFailed,
+    EmbeddingThrottled,
+    EmbeddingTimeout,
+    EmbeddingUnavailable,
+)
+
 if TYPE_CHECKING:
     import numpy as np
 
     from devdevdev.settings import Settings
 
 
-class EmbeddingError(Exception):
-    """The provider could not embed the texts."""
-
-
-class EmbeddingThrottled(EmbeddingError):
-    """The provider refused for now (OpenAI's 429): retried with backoff."""
-
-
-class EmbeddingTimeout(EmbeddingError):
-    """The provider did not answer in time: retried with backoff."""
-
-
-class EmbeddingUnavailable(EmbeddingError):
-    """The provider could not be reached or failed on its side (connection error, 5xx): retried with backoff."""
-
-
-class EmbeddingFailed(EmbeddingError):
-    """The provider refused the request itself (bad key, bad input): retrying would not help."""
+__all__ = [
+    "EmbeddingError",
+    "EmbeddingFailed",
+    "EmbeddingProvider",
+    "EmbeddingThrottled",
+    "EmbeddingTimeout",
+    "EmbeddingUnavailable",
+    "create_provider",
+]
 
 
 class EmbeddingProvider(Protocol):

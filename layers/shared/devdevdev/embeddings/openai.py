@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import openai
 
-from devdevdev.embeddings import EmbeddingFailed, EmbeddingThrottled, EmbeddingTimeout, EmbeddingUnavailable
+from devdevdev.embeddings.errors import EmbeddingFailed, EmbeddingThrottled, EmbeddingTimeout, EmbeddingUnavailable
 
 
 class OpenAIEmbeddings:
