@@ -59,8 +59,3 @@ def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         return None
     candidates.sort(key=lambda c: c[0])
     return candidates[0][1], candidates[0][2]
-
-
-def path_exists(path: str) -> bool:
-    """Whether some method serves ``path`` (for telling 404 from 405 and for CORS preflights)."""
-    return any(route.pattern.match(path) for route in ROUTES)

@@ -106,7 +106,3 @@ class Caller:
         if self.is_member:
             return Actor(member_id=self.member_id)
         return Actor(anonymous_id=self.anonymous().id)
-
-    def optional_anonymous(self) -> AnonymousMember | None:
-        """As :meth:`anonymous` when the header is present, else None (endpoints where it is optional)."""
-        return self.anonymous() if self.anonymous_header else None

@@ -155,13 +155,6 @@ class HttpRequest:
         """An enum query parameter by its Java name; an unknown value → 400 listing the allowed ones."""
         return parse_enum(self.query.get(name), name, enum, default=default)
 
-    def path_int(self, name: str) -> int:
-        """An id in the path; not a positive integer → 400."""
-        value = parse_int(self.path_parameters.get(name), name, minimum=1)
-        if value is None:
-            raise bad_request(f"{name} 값이 필요합니다.")
-        return value
-
 
 def _not_json(constant: str) -> Any:
     raise ValueError(f"{constant} is not JSON")

@@ -4,12 +4,10 @@ contract's 400s; shared by the HTTP edge and the services (docs/rules.md#conv-in
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from enum import Enum
 from typing import Any, TypeVar
 
 from devdevdev.domain.errors import Errors, bad_request
-from devdevdev.domain.text import is_blank
 
 E = TypeVar("E", bound=Enum)
 
@@ -94,11 +92,4 @@ def cursor_id(raw: Any, name: str) -> int | None:
         return None
     if value < 0:
         raise bad_request(f"{name} 값은 0 이상이어야 합니다.")
-    return value
-
-
-def require(value: Any, error: Callable[[], Exception]) -> Any:
-    """``value`` unless it is None or blank (:func:`devdevdev.domain.text.is_blank`), else raise ``error()``."""
-    if value is None or (isinstance(value, str) and is_blank(value)):
-        raise error()
     return value

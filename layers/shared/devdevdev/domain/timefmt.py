@@ -5,7 +5,7 @@ Instants are stored in UTC; they are rendered in the caller's zone (Asia/Seoul u
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -20,8 +20,3 @@ def local_datetime(at: datetime, zone: ZoneInfo = SEOUL) -> str:
 def spaced_datetime(at: datetime, zone: ZoneInfo = SEOUL) -> str:
     """``yyyy-MM-dd HH:mm:ss``, the format of fields carrying ``@JsonFormat`` (comment and pick ``createdAt``)."""
     return at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def iso_date(day: date) -> str:
-    """``yyyy-MM-dd``."""
-    return day.isoformat()
