@@ -148,7 +148,7 @@ def list_articles() -> Response:
 
 
 @app.get("/articles/<techArticleId>")
-def article_detail(techArticleId: str) -> Response:  # noqa: N803 (the contract's parameter name)
+def article_detail(techArticleId: str) -> Response:
     current = scope(app)
     article_id = path_id(techArticleId, "techArticleId")
     caller = current.caller
@@ -159,7 +159,7 @@ def article_detail(techArticleId: str) -> Response:  # noqa: N803 (the contract'
 
 
 @app.post("/articles/<techArticleId>/bookmark")
-def toggle_bookmark(techArticleId: str) -> Response:  # noqa: N803
+def toggle_bookmark(techArticleId: str) -> Response:
     current = scope(app)
     article_id = path_id(techArticleId, "techArticleId")
     member_id = current.caller.require_member_id(Errors.GUEST_NOT_ALLOWED)
@@ -167,7 +167,7 @@ def toggle_bookmark(techArticleId: str) -> Response:  # noqa: N803
 
 
 @app.post("/articles/<techArticleId>/recommend")
-def toggle_recommend(techArticleId: str) -> Response:  # noqa: N803
+def toggle_recommend(techArticleId: str) -> Response:
     current = scope(app)
     article_id = path_id(techArticleId, "techArticleId")
     return ok(articles.toggle_recommend(current.runtime, current.caller.actor(), article_id))
@@ -202,7 +202,7 @@ def list_companies() -> Response:
 
 
 @app.get("/subscriptions/companies/<companyId>")
-def company_detail(companyId: str) -> Response:  # noqa: N803
+def company_detail(companyId: str) -> Response:
     from devdevdev.services import companies
 
     current = scope(app)

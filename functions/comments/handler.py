@@ -108,22 +108,22 @@ def _best(kind: Kind, raw_post_id: str) -> Response:
 
 
 @app.get("/picks/<pickId>/comments")
-def list_pick_comments(pickId: str) -> Response:  # noqa: N803 (the contract's parameter names)
+def list_pick_comments(pickId: str) -> Response:
     return _list(PICK, pickId)
 
 
 @app.get("/picks/<pickId>/comments/best")
-def best_pick_comments(pickId: str) -> Response:  # noqa: N803
+def best_pick_comments(pickId: str) -> Response:
     return _best(PICK, pickId)
 
 
 @app.get("/articles/<techArticleId>/comments")
-def list_tech_comments(techArticleId: str) -> Response:  # noqa: N803
+def list_tech_comments(techArticleId: str) -> Response:
     return _list(TECH, techArticleId)
 
 
 @app.get("/articles/<techArticleId>/comments/best")
-def best_tech_comments(techArticleId: str) -> Response:  # noqa: N803
+def best_tech_comments(techArticleId: str) -> Response:
     return _best(TECH, techArticleId)
 
 
@@ -131,7 +131,7 @@ def best_tech_comments(techArticleId: str) -> Response:  # noqa: N803
 
 
 @app.post("/picks/<pickId>/comments")
-def write_pick_comment(pickId: str) -> Response:  # noqa: N803
+def write_pick_comment(pickId: str) -> Response:
     current = scope(app)
     pick_id = path_id(pickId, "pickId")
     body = current.request.json_body()
@@ -140,7 +140,7 @@ def write_pick_comment(pickId: str) -> Response:  # noqa: N803
 
 
 @app.post("/articles/<techArticleId>/comments")
-def write_tech_comment(techArticleId: str) -> Response:  # noqa: N803
+def write_tech_comment(techArticleId: str) -> Response:
     current = scope(app)
     article_id = path_id(techArticleId, "techArticleId")
     body = current.request.json_body()
@@ -156,12 +156,12 @@ def _recommend(kind: Kind, post_id: int, comment_id: int) -> Response:
 
 # Registered before the reply routes: ``.../{id}/recommends`` must not be read as a reply to comment "recommends".
 @app.post("/picks/<pickId>/comments/<pickCommentId>/recommends")
-def recommend_pick_comment(pickId: str, pickCommentId: str) -> Response:  # noqa: N803
+def recommend_pick_comment(pickId: str, pickCommentId: str) -> Response:
     return _recommend(PICK, path_id(pickId, "pickId"), path_id(pickCommentId, "pickCommentId"))
 
 
 @app.post("/articles/<techArticleId>/comments/<techCommentId>/recommends")
-def recommend_tech_comment(techArticleId: str, techCommentId: str) -> Response:  # noqa: N803
+def recommend_tech_comment(techArticleId: str, techCommentId: str) -> Response:
     return _recommend(TECH, path_id(techArticleId, "techArticleId"), path_id(techCommentId, "techCommentId"))
 
 
@@ -174,14 +174,14 @@ def _reply(kind: Kind, post_id: int, origin_id: int, parent_id: int) -> Response
 
 
 @app.post("/picks/<pickId>/comments/<pickOriginParentCommentId>/<pickParentCommentId>")
-def reply_pick_comment(pickId: str, pickOriginParentCommentId: str, pickParentCommentId: str) -> Response:  # noqa: N803
+def reply_pick_comment(pickId: str, pickOriginParentCommentId: str, pickParentCommentId: str) -> Response:
     post_id = path_id(pickId, "pickId")
     origin_id = path_id(pickOriginParentCommentId, "pickOriginParentCommentId")
     return _reply(PICK, post_id, origin_id, path_id(pickParentCommentId, "pickParentCommentId"))
 
 
 @app.post("/articles/<techArticleId>/comments/<originParentTechCommentId>/<parentTechCommentId>")
-def reply_tech_comment(techArticleId: str, originParentTechCommentId: str, parentTechCommentId: str) -> Response:  # noqa: N803
+def reply_tech_comment(techArticleId: str, originParentTechCommentId: str, parentTechCommentId: str) -> Response:
     post_id = path_id(techArticleId, "techArticleId")
     origin_id = path_id(originParentTechCommentId, "originParentTechCommentId")
     return _reply(TECH, post_id, origin_id, path_id(parentTechCommentId, "parentTechCommentId"))
@@ -203,22 +203,22 @@ def _delete(kind: Kind, post_id: int, comment_id: int) -> Response:
 
 
 @app.patch("/picks/<pickId>/comments/<pickCommentId>")
-def modify_pick_comment(pickId: str, pickCommentId: str) -> Response:  # noqa: N803
+def modify_pick_comment(pickId: str, pickCommentId: str) -> Response:
     return _modify(PICK, path_id(pickId, "pickId"), path_id(pickCommentId, "pickCommentId"))
 
 
 @app.delete("/picks/<pickId>/comments/<pickCommentId>")
-def delete_pick_comment(pickId: str, pickCommentId: str) -> Response:  # noqa: N803
+def delete_pick_comment(pickId: str, pickCommentId: str) -> Response:
     return _delete(PICK, path_id(pickId, "pickId"), path_id(pickCommentId, "pickCommentId"))
 
 
 @app.patch("/articles/<techArticleId>/comments/<techCommentId>")
-def modify_tech_comment(techArticleId: str, techCommentId: str) -> Response:  # noqa: N803
+def modify_tech_comment(techArticleId: str, techCommentId: str) -> Response:
     return _modify(TECH, path_id(techArticleId, "techArticleId"), path_id(techCommentId, "techCommentId"))
 
 
 @app.delete("/articles/<techArticleId>/comments/<techCommentId>")
-def delete_tech_comment(techArticleId: str, techCommentId: str) -> Response:  # noqa: N803
+def delete_tech_comment(techArticleId: str, techCommentId: str) -> Response:
     return _delete(TECH, path_id(techArticleId, "techArticleId"), path_id(techCommentId, "techCommentId"))
 
 
@@ -271,7 +271,7 @@ def _blame_input(path_type: str, body: dict[str, Any]) -> BlameInput:
 
 
 @app.post("/blames/<blamePathType>")
-def blame(blamePathType: str) -> Response:  # noqa: N803
+def blame(blamePathType: str) -> Response:
     from devdevdev.services import blames
 
     current = scope(app)

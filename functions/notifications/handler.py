@@ -100,7 +100,7 @@ def read_all() -> Response:
 
 
 @app.patch("/notifications/<notificationId>/read")
-def read(notificationId: str) -> Response:  # noqa: N803 (the contract's parameter name)
+def read(notificationId: str) -> Response:
     current = scope(app)
     notification_id = path_id(notificationId, "notificationId")
     return ok(lists.read(current.runtime, current.caller.require_member_id(), notification_id))

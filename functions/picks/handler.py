@@ -196,7 +196,7 @@ def presign_image_upload() -> Response:
 
 
 @app.delete("/picks/image/<pickOptionImageId>")
-def delete_image(pickOptionImageId: str) -> Response:  # noqa: N803 (the contract's parameter name)
+def delete_image(pickOptionImageId: str) -> Response:
     from devdevdev.services import pick_images
 
     current = scope(app)
@@ -206,14 +206,14 @@ def delete_image(pickOptionImageId: str) -> Response:  # noqa: N803 (the contrac
 
 
 @app.get("/picks/<pickId>")
-def pick_detail(pickId: str) -> Response:  # noqa: N803
+def pick_detail(pickId: str) -> Response:
     current = scope(app)
     pick_id = path_id(pickId, "pickId")
     return ok(picks.pick_detail(current.runtime, current.caller.actor(), pick_id, current.request.zone))
 
 
 @app.patch("/picks/<pickId>")
-def modify_pick(pickId: str) -> Response:  # noqa: N803
+def modify_pick(pickId: str) -> Response:
     current = scope(app)
     pick_id = path_id(pickId, "pickId")
     member_id = _member_id()
@@ -222,7 +222,7 @@ def modify_pick(pickId: str) -> Response:  # noqa: N803
 
 
 @app.delete("/picks/<pickId>")
-def delete_pick(pickId: str) -> Response:  # noqa: N803
+def delete_pick(pickId: str) -> Response:
     current = scope(app)
     pick_id = path_id(pickId, "pickId")
     picks.delete_pick(current.runtime, _member_id(), pick_id)
@@ -230,7 +230,7 @@ def delete_pick(pickId: str) -> Response:  # noqa: N803
 
 
 @app.patch("/picks/<pickId>/status")
-def moderate_pick(pickId: str) -> Response:  # noqa: N803
+def moderate_pick(pickId: str) -> Response:
     """Not in the contract: admins approve or reject picks (the contract creates them READY)."""
     current = scope(app)
     pick_id = path_id(pickId, "pickId")
@@ -244,7 +244,7 @@ def moderate_pick(pickId: str) -> Response:  # noqa: N803
 
 
 @app.get("/picks/<pickId>/similarties")
-def similar(pickId: str) -> Response:  # noqa: N803
+def similar(pickId: str) -> Response:
     """나도 고민 했는데 픽픽픽: members and guests alike."""
     from devdevdev.services import similar_picks
 

@@ -315,7 +315,7 @@ def test_the_duplicate_check_comes_before_the_targets_state(client, user, admin)
         assert (response.status_code, response.json()) == (400, fail("이미 신고 했습니다.", 400)), target
 
 
-def test_custom_reason_is_kept_only_for_기타(client, user, admin):
+def test_custom_reason_is_kept_only_for_기타(client, user, admin):  # noqa: N802 (기타: the blame type's name)
     comment_id = pick_comment(client, admin, 1)
     tech_comment_id = tech_comment(client, admin, 1)
     blamed(blame(client, user, "PICK", pickId=1, blameTypeId=6, customReason="제 의견과 달라서요"))
